@@ -1,0 +1,52 @@
+# casereview: the two set-up commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+CR     := $(VENV)/bin/casereview
+STAMP  := $(VENV)/.installed-stamp
+SHARED ?= ../shared
+
+.PHONY: venv demo test test-fast system-deps train evaluate bench bench-extract bench-redact bench-all lint
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian packages the end-to-end browser test needs (chromium); a no-op when already there.
+system-deps:
+	bash scripts/install-system-deps.sh
+
+demo: venv
+	$(CR) process corpora/samples --out out/demo --jobs 2 --db sqlite:///out/demo/casereview.db
+	$(CR) report out/demo --out out/demo/report.html
+	@echo "Results: out/demo (documents/, items.csv, manifest.json, report.html, casereview.db)"
+
+test: venv system-deps
+	$(PY) -m pytest -q
+
+test-fast: venv
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+train: venv
+	$(CR) train
+
+evaluate: venv
+	$(CR) evaluate --gold $(SHARED)/gold/dev/units.jsonl --out benchmarks/results/evaluate_dev.json
+
+bench-extract: venv
+	$(PY) benchmarks/bench_extract.py --shared $(SHARED) --out benchmarks/results/extract.json
+
+bench-redact: venv
+	$(PY) benchmarks/bench_redact.py --shared $(SHARED) --out benchmarks/results/redact.json
+
+bench: venv
+	$(PY) benchmarks/bench_process.py --shared $(SHARED) --out benchmarks/results/process.json
+
+bench-all: bench-extract bench-redact evaluate bench
+
+lint: venv
+	$(VENV)/bin/ruff check pipeline tests benchmarks
