@@ -1,0 +1,60 @@
+"""The Document contract round-trips and rejects malformed input with a message that names the problem."""
+
+import json
+
+import pytest
+
+from casereview.contracts import ContractError, Document, Item, Page, Source, TextUnit
+
+
+def _doc() -> Document:
+    return Document(
+        id="abc123",
+        source=Source(file="r.pdf", sha256="0" * 64, pages=1),
+        text="Recommendation 1: The board should act.",
+        pages=[Page(number=1, start=0, end=39)],
+        items=[Item(id="abc123-i001", kind="recommendation", number="1", text="The board should act.",
+                    start=18, end=39, section=None)],
+    )
+
+
+def test_round_trip_keeps_every_contract_key():
+    data = json.loads(_doc().to_json())
+    for key in ("schema", "id", "source", "status", "error", "text", "pages", "sections", "items", "redactions"):
+        assert key in data
+    assert data["schema"] == "casereview.document/1"
+    assert Document.from_dict(data) == _doc()
+
+
+def test_unknown_extra_keys_are_ignored_for_forward_compatibility():
+    data = _doc().to_dict()
+    data["future_key"] = 1
+    data["items"][0]["future_item_key"] = "x"
+    assert Document.from_dict(data).items[0].number == "1"
+
+
+@pytest.mark.parametrize("mutate, fragment", [
+    (lambda d: d.pop("text"), "missing key 'text'"),
+    (lambda d: d.update(status="done"), "invalid status"),
+    (lambda d: d.update(schema="other/1"), "unsupported schema"),
+    (lambda d: d["items"][0].update(kind="advice"), "invalid item kind"),
+])
+def test_malformed_documents_are_rejected_with_the_reason(mutate, fragment):
+    data = _doc().to_dict()
+    mutate(data)
+    with pytest.raises(ContractError, match=fragment):
+        Document.from_dict(data)
+
+
+def test_invalid_json_error_gives_position_not_content():
+    with pytest.raises(ContractError) as info:
+        Document.from_json('{"secret name": ')
+    assert "secret" not in str(info.value)
+
+
+def test_text_unit_validation():
+    assert TextUnit.from_dict({"id": "u1", "text": "t", "type": "finding"}).type == "finding"
+    with pytest.raises(ContractError):
+        TextUnit.from_dict({"id": "u1", "text": "t", "type": "essay"})
+    with pytest.raises(ContractError):
+        TextUnit.from_dict({"id": 3, "text": "t"})
