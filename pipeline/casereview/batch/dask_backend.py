@@ -1,0 +1,98 @@
+"""Run the same per-file function on a Dask distributed cluster; the client keeps the manifest.
+
+Workers must be able to read the input paths (a shared filesystem); results (the redacted Document) come back
+to the client, which writes them, so the output folder need only exist where the client runs.
+A file that runs past the time limit is recorded as timeout and the worker running it is restarted (with a
+nanny) because a running Python task cannot be cancelled in place.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from casereview.batch.pool import Limits, ResultCallback, Task
+from casereview.batch.worker import base_record, failure, process_one
+
+
+def _client(scheduler: Any, jobs: int):
+    """(client, owned resources to close). scheduler: None (start a LocalCluster), an address, a Client,
+    or a cluster object."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+        return client, [client, cluster]
+    if isinstance(scheduler, Client):
+        return scheduler, []
+    address = getattr(scheduler, "scheduler_address", scheduler)
+    client = Client(address)
+    return client, [client]
+
+
+def run_dask(tasks: list[Task], on_result: ResultCallback, *, params: dict[str, Any], limits: Limits,
+             scheduler: Any = None, jobs: int = 1, stages_spec: str | None = None) -> None:
+    from distributed import wait
+
+    client, owned = _client(scheduler, jobs)
+    try:
+        futures = {}
+        for task in tasks:
+            # key by content so a re-submitted file after a restart is not confused with an old result
+            future = client.submit(process_one, task.path, task.sha256, params, stages_spec, pure=False,
+                                   key=f"casereview-{task.sha256[:16]}-{time.time_ns()}")
+            futures[future] = task
+        started: dict[str, float] = {}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=limits.poll_interval_s * 4, return_when="FIRST_COMPLETED")
+            for future in done:
+                on_result(futures[future], _result(future, futures[future]))
+            pending = _police(client, pending, futures, started, limits, on_result)
+    except KeyboardInterrupt:
+        client.cancel(list(futures))
+        raise
+    finally:
+        for resource in owned:
+            resource.close()
+
+
+def _result(future, task: Task) -> dict[str, Any]:
+    try:
+        return future.result()
+    except Exception as exc:  # a worker died, or the task was lost: name the type only
+        record = base_record(task.path, task.sha256)
+        return failure(record, "worker_crash", f"{Path(task.path).name}: the Dask task failed ({type(exc).__name__})")
+
+
+def _police(client, pending: set, futures: dict, started: dict, limits: Limits, on_result) -> set:
+    """Start each task's clock when a worker begins it; time out tasks that run too long."""
+    now = time.monotonic()
+    processing = client.processing()  # worker address -> keys it is running or has queued
+    running_on = {key: addr for addr, keys in processing.items() for key in keys}
+    still = set()
+    for future in pending:
+        if future.key in running_on:
+            started.setdefault(future.key, now)
+        if future.key in started and now - started[future.key] > limits.time_limit_s:
+            task = futures[future]
+            future.cancel()
+            _restart(client, running_on.get(future.key))
+            record = base_record(task.path, task.sha256)
+            on_result(task, failure(record, "timeout", f"{Path(task.path).name}: took longer than the "
+                                    f"per-file limit of {limits.time_limit_s:g} s"))
+        else:
+            still.add(future)
+    return still
+
+
+def _restart(client, address: str | None) -> None:
+    if not address:
+        return
+    try:
+        client.restart_workers([address], timeout=60)
+    except Exception:  # no nanny (threads): the task keeps running but we no longer wait for it
+        pass

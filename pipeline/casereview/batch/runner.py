@@ -1,0 +1,249 @@
+"""run_batch: every stage over many files, with a manifest, resume, limits, and a choice of backend."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from casereview.batch import outputs
+from casereview.batch.inputs import discover, hash_inputs
+from casereview.batch.journal import Journal
+from casereview.batch.pool import Limits, LocalPool, Task
+
+# Defaults for the `process:` section of params.yaml (the file wins).
+DEFAULTS: dict[str, Any] = {
+    "time_limit_s": 300, "memory_limit_mb": 1500, "max_tasks_per_child": 25, "startup_timeout_s": 300,
+    "poll_interval_s": 0.25, "address_space_mb": None, "db_batch_size": 20, "retry_codes": [],
+    "model_dir": None,
+}
+
+
+@dataclass
+class BatchSummary:
+    out_dir: Path
+    inputs: int = 0  # files found
+    processed: int = 0  # files run through the stages in this run
+    skipped: int = 0  # already done (same content in the manifest)
+    counts: dict[str, int] = field(default_factory=dict)  # status -> files, over the whole manifest
+    failures: list[dict[str, Any]] = field(default_factory=list)  # this run's inputs with status error
+    pages: int = 0  # pages processed in this run
+    elapsed_s: float = 0.0
+    stored: int = 0  # documents loaded into the database in this run
+    items: int = 0  # rows in items.csv
+    interrupted: bool = False
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.elapsed_s if self.elapsed_s else 0.0
+
+
+def process_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    merged = dict(DEFAULTS)
+    merged.update((params or {}).get("process") or {})
+    return merged
+
+
+def limits_from(pp: dict[str, Any]) -> Limits:
+    return Limits(time_limit_s=float(pp["time_limit_s"]), memory_limit_mb=float(pp["memory_limit_mb"]),
+                  max_tasks_per_child=int(pp["max_tasks_per_child"]),
+                  startup_timeout_s=float(pp["startup_timeout_s"]),
+                  poll_interval_s=float(pp["poll_interval_s"]), address_space_mb=pp.get("address_space_mb"))
+
+
+def run_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, jobs: int = 1, backend: str = "local",
+              scheduler: Any = None, db_url: str | None = None, params: dict[str, Any] | None = None,
+              progress: bool = True, retry_errors: bool = False, stages: str | None = None,
+              console: Any = None) -> BatchSummary:
+    """Process every input into out_dir; resumable; never stops on a per-file failure.
+
+    KeyboardInterrupt propagates after the workers are stopped and the manifest is consistent; the summary
+    of the interrupted run is attached to the exception as `.summary`.
+    """
+    if params is None:
+        from casereview.settings import load_params
+
+        params = load_params()
+    params = dict(params)
+    pp = process_params(params)
+    params["process"] = pp
+    out = Path(out_dir)
+    run = _Run(out, params, pp, db_url, retry_errors)
+    run.plan(inputs)
+    started = time.monotonic()
+    try:
+        with _Progress(progress, len(run.tasks), console) as bar:
+            run.bar = bar
+            if run.tasks:
+                _execute(run, backend, jobs, scheduler, stages)
+    except KeyboardInterrupt as exc:
+        run.summary.interrupted = True
+        run.finish(time.monotonic() - started)
+        exc.summary = run.summary  # type: ignore[attr-defined]
+        raise
+    run.finish(time.monotonic() - started)
+    return run.summary
+
+
+def _execute(run: "_Run", backend: str, jobs: int, scheduler: Any, stages: str | None) -> None:
+    limits = limits_from(run.pp)
+    if backend == "local":
+        LocalPool(jobs, run.params, limits, stages).run(run.tasks, run.on_result)
+    elif backend == "dask":
+        from casereview.batch.dask_backend import run_dask
+
+        run_dask(run.tasks, run.on_result, params=run.params, limits=limits, scheduler=scheduler, jobs=jobs,
+                 stages_spec=stages)
+    else:
+        raise ValueError(f"unknown backend {backend!r} (use local or dask)")
+
+
+class _Run:
+    """The parent's side of one run: decides what to do, and records each result as it arrives."""
+
+    def __init__(self, out: Path, params: dict[str, Any], pp: dict[str, Any], db_url: str | None,
+                 retry_errors: bool):
+        self.out, self.params, self.pp, self.db_url = out, params, pp, db_url
+        self.journal = Journal(out)
+        self.journal.load()  # compacts whatever an earlier, interrupted run left in the journal
+        retry = pp.get("retry_codes") or []
+        self.done = self.journal.final_by_sha(retry_codes=retry, retry_all_errors=retry_errors)
+        self.summary = BatchSummary(out_dir=out)
+        self.tasks: list[Task] = []
+        self.this_run: set[str] = set()
+        self.pending_db: list[dict[str, Any]] = []
+        self.bar: _Progress | None = None
+
+    # -- before -----------------------------------------------------------------------------------------
+    def plan(self, inputs: Iterable[str | Path]) -> None:
+        paths = discover(inputs)
+        files, unreadable = hash_inputs(paths)
+        self.summary.inputs = len(paths)
+        for path, reason in unreadable:
+            self.this_run.add(str(path))
+            self._record({"file": str(path), "name": path.name, "sha256": "", "status": "error",
+                          "error": {"code": "unreadable", "message": f"{path.name}: cannot be read ({reason})"},
+                          "pages": 0, "document_id": None, "items": 0, "timings": {}})
+        by_sha: dict[str, Task] = {}
+        for f in files:
+            path = str(f.path)
+            self.this_run.add(path)
+            if f.sha256 in self.done:
+                self._reuse(path, f.sha256)
+            elif f.sha256 in by_sha:
+                by_sha[f.sha256].extra_paths.append(path)
+            else:
+                by_sha[f.sha256] = Task(path=path, sha256=f.sha256)
+        self.tasks = list(by_sha.values())
+
+    def _reuse(self, path: str, sha: str) -> None:
+        """Same content already finished: skip the work; a new path to it gets its own manifest entry."""
+        self.summary.skipped += 1
+        entry = self.journal.entries.get(path)
+        if entry and entry.get("sha256") == sha and entry.get("status") in ("ok", "needs_ocr", "error"):
+            return
+        prior = self.done[sha]
+        self._record({**prior, "file": path, "name": Path(path).name, "timings": {},
+                      "same_content_as": prior["file"]})
+
+    # -- during ---------------------------------------------------------------------------------------
+    def on_result(self, task: Task, result: dict[str, Any]) -> None:
+        record, doc = result["record"], result.get("document")
+        if doc is not None:
+            start = time.perf_counter()
+            try:
+                outputs.write_document(self.out, doc)
+            except ValueError:
+                record.update(status="error", error={"code": "redaction_failed", "message":
+                              f"{record['name']}: the document came back unredacted and was not kept"})
+                doc = None
+            record["timings"]["write"] = round(time.perf_counter() - start, 4)
+        record["timings"]["total"] = round(sum(v for k, v in record["timings"].items() if k != "total"), 4) \
+            if "total" not in record["timings"] else record["timings"]["total"]
+        record["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self.summary.processed += 1
+        self.summary.pages += int(record.get("pages") or 0)
+        self._record(record)
+        for extra in task.extra_paths:
+            self.summary.skipped += 1
+            self._record({**record, "file": extra, "name": Path(extra).name, "timings": {},
+                          "same_content_as": record["file"]})
+        if doc is not None and self.db_url:
+            self.pending_db.append(doc)
+            if len(self.pending_db) >= int(self.pp["db_batch_size"]):
+                self._flush_db()
+        if self.bar:
+            self.bar.advance(record)
+
+    def _record(self, record: dict[str, Any]) -> None:
+        self.journal.append(record)
+
+    def _flush_db(self) -> None:
+        docs, self.pending_db = self.pending_db, []
+        if not docs or not self.db_url:
+            return
+        self.summary.stored += outputs.import_into_db(self.db_url, docs)
+        self.journal.append({"event": "stored", "db": outputs.db_key(self.db_url),
+                             "documents": sorted({d["id"] for d in docs})})
+
+    # -- after ----------------------------------------------------------------------------------------
+    def finish(self, elapsed: float) -> None:
+        """Load what the database lacks, rebuild items.csv, compact the manifest, summarise."""
+        try:
+            if self.db_url:
+                self._catch_up_db()
+        finally:
+            self.journal.compact()
+        manifest = self.journal.manifest()
+        self.summary.items = outputs.write_items_csv(self.out, manifest)
+        self.summary.counts = dict(manifest["counts"])
+        self.summary.failures = [e for e in manifest["inputs"]
+                                 if e["status"] == "error" and e["file"] in self.this_run]
+        self.summary.elapsed_s = elapsed
+
+    def _catch_up_db(self) -> None:
+        """Documents finished (now or by an earlier run) but not yet in this database, e.g. after a kill."""
+        key = outputs.db_key(self.db_url)
+        stored = self.journal.stored.get(key, set())
+        db_file = outputs.sqlite_file(self.db_url)
+        if db_file is not None and not db_file.exists():
+            stored = set()  # the database was deleted: load everything again
+        wanted = [d for d in outputs.final_document_ids(self.journal.manifest()) if d not in stored]
+        self.pending_db = [d for d in outputs.load_documents(self.out, wanted) if d.get("redacted")]
+        self._flush_db()
+
+
+class _Progress:
+    """A Rich progress bar on stderr: files done/total, ok/failed counts, elapsed and time left."""
+
+    def __init__(self, enabled: bool, total: int, console: Any = None):
+        self.enabled, self.total, self.console = enabled, total, console
+        self.ok = self.failed = 0
+        self._progress = None
+
+    def __enter__(self) -> "_Progress":
+        if self.enabled and self.total:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+
+            self._progress = Progress(
+                TextColumn("[bold]processing"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[counts]}"), TimeElapsedColumn(), TextColumn("left"),
+                TimeRemainingColumn(), console=self.console or Console(stderr=True), transient=False)
+            self._progress.start()
+            self._task = self._progress.add_task("files", total=self.total, counts="")
+        return self
+
+    def advance(self, record: dict[str, Any]) -> None:
+        if record["status"] == "error":
+            self.failed += 1
+        else:
+            self.ok += 1
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1, counts=f"ok {self.ok} · failed {self.failed}")
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._progress is not None:
+            self._progress.stop()

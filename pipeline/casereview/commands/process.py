@@ -1,0 +1,76 @@
+"""`casereview process INPUT... --out DIR`: the whole pipeline over files or folders."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from casereview.commands import die
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def process(
+        inputs: List[Path] = typer.Argument(..., help="PDF files or folders (searched recursively for *.pdf)."),
+        out: Path = typer.Option(..., "--out", "-o", help="Results folder (documents/, items.csv, manifest.json)."),
+        jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (or Dask workers)."),
+        db: Optional[str] = typer.Option(None, "--db", help="Database URL to load results into, e.g. sqlite:///x.db"),
+        backend: str = typer.Option("local", "--backend", help="local (process pool) or dask."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
+        retry_errors: bool = typer.Option(False, "--retry-errors", help="Process again files that failed before."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    ) -> None:
+        """Extract, redact, classify and store every input; resumable (run it again to finish or update)."""
+        from casereview.batch import BatchSetupError, InputError, run_batch
+
+        if backend not in ("local", "dask"):
+            die(f"--backend must be local or dask, not {backend!r}")
+        if scheduler and backend != "dask":
+            die("--scheduler needs --backend dask")
+        _sigterm_as_interrupt()
+        try:
+            summary = run_batch([str(p) for p in inputs], out, jobs=jobs, backend=backend, scheduler=scheduler,
+                                db_url=db, progress=not quiet, retry_errors=retry_errors)
+        except InputError as exc:
+            die(str(exc))
+        except BatchSetupError as exc:
+            die(str(exc))
+        except KeyboardInterrupt as exc:
+            summary = getattr(exc, "summary", None)
+            done = f"{summary.processed} file(s) finished in this run; " if summary else ""
+            die(f"interrupted: {done}progress is saved in {out / 'manifest.json'}. "
+                f"Run the same command again to resume.", code=130)
+        _print_summary(summary)
+
+
+def _sigterm_as_interrupt() -> None:
+    """`kill PID` stops as cleanly as Ctrl-C does."""
+    def handler(signum, frame):  # noqa: ARG001
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def _print_summary(summary) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=True)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.counts.items())) or "none"
+    console.print(f"{summary.inputs} input(s): {summary.processed} processed, {summary.skipped} already done "
+                  f"or identical; manifest: {counts}; {summary.items} item(s) in items.csv; "
+                  f"{summary.pages} page(s) in {summary.elapsed_s:.1f} s"
+                  + (f" ({summary.pages_per_second:.1f} pages/s)" if summary.pages else "")
+                  + (f"; {summary.stored} document(s) loaded into the database" if summary.stored else ""))
+    if summary.failures:
+        table = Table(title=f"{len(summary.failures)} file(s) failed", title_justify="left")
+        for col in ("file", "code", "problem"):
+            table.add_column(col, overflow="fold")
+        for entry in summary.failures:
+            error = entry.get("error") or {}
+            table.add_row(entry["name"], error.get("code", ""), error.get("message", ""))
+        console.print(table)
+    console.print(f"Results in {summary.out_dir} (manifest.json, items.csv, documents/)")
