@@ -1,0 +1,32 @@
+"""`casereview report DIR --out report.html`: the national overview of a results folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from casereview.commands import die
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def report(
+        results: Path = typer.Argument(..., help="A results folder written by `casereview process`."),
+        out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write (CSVs and .xlsx go beside it)."),
+        db: Optional[str] = typer.Option(None, "--db", help="QA database URL for verification progress "
+                                         "(default: the one `process` loaded, when recorded)."),
+    ) -> None:
+        """Write the overview: reports by status, themes, SCIE categories, items per report, verification."""
+        from casereview.report import build_report
+
+        if not results.is_dir():
+            die(f"{results}: not a folder")
+        try:
+            output = build_report(results, out, db_url=db)
+        except FileNotFoundError as exc:
+            die(str(exc))
+        typer.echo(f"Report: {output.html} (tables also in {output.xlsx.name} and {len(output.csv)} CSV files)")
+        if not output.verified_from_db:
+            typer.echo("No QA database read: verification shown as 'not verified'.")
