@@ -1,0 +1,48 @@
+"""`casereview import DIR`: load redacted Documents (DIR/documents/*.json) into the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import")
+    def import_(
+        folder: Path = typer.Argument(..., help="A results folder (reads DIR/documents/*.json)."),
+        db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: $CASEREVIEW_DB or "
+                                         "sqlite:///casereview.db)."),
+    ) -> None:
+        """Import redacted Documents; unredacted ones are refused, naming the file. Re-import is safe."""
+        from casereview.commands import die, err_console
+        from casereview.contracts import ContractError, Document
+        from casereview.store import session_factory
+        from casereview.store.service import import_into
+
+        if not folder.is_dir():
+            die(f"{folder}: not a folder")
+        docs_dir = folder / "documents"
+        files = sorted(docs_dir.glob("*.json")) if docs_dir.is_dir() else []
+        if not files:
+            die(f"{docs_dir}: no Document JSON files found")
+        make_session = session_factory(db)
+        imported, failed = 0, 0
+        for path in files:  # one bad file is reported and never stops the rest
+            try:
+                doc = Document.load(path)
+                if doc.redacted is not True:
+                    raise ValueError(f"{path.name}: not redacted (\"redacted\" is not true); refused")
+                with make_session() as session, session.begin():
+                    import_into(session, [doc])
+                imported += 1
+            except (ContractError, ValueError, OSError) as exc:
+                failed += 1
+                msg = str(exc)
+                if not msg.startswith(path.name):
+                    msg = f"{path.name}: {msg}"
+                err_console.print(f"[bold red]error:[/] {msg}", highlight=False, soft_wrap=True)
+        typer.echo(f"imported {imported} document(s); refused {failed}")
+        if failed:
+            raise typer.Exit(1)

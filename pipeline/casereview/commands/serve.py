@@ -1,0 +1,36 @@
+"""`casereview serve`: run the QA web app."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+        port: int = typer.Option(8000, "--port", help="Port to listen on."),
+        db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: $CASEREVIEW_DB or "
+                                         "sqlite:///casereview.db)."),
+        forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips",
+                                                help="Proxies trusted for X-Forwarded-* (https, client IP)."),
+    ) -> None:
+        """Serve the QA web app (queue, verification, audit trail, agreement)."""
+        import uvicorn
+
+        from casereview.commands import die
+        from casereview.store import resolve_db_url
+        from casereview.web import create_app
+        from casereview.web.taxonomy import TaxonomyError
+
+        try:
+            web_app = create_app(resolve_db_url(db))
+        except TaxonomyError as exc:
+            die(str(exc))
+        except Exception as exc:  # a bad URL or unreachable database: name the problem, not a traceback
+            die(f"cannot open the database: {exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}")
+        typer.echo(f"casereview QA on http://{host}:{port}/ (Ctrl-C to stop)")
+        uvicorn.run(web_app, host=host, port=port, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
+                    log_level="info")

@@ -1,0 +1,57 @@
+"""`casereview users add|list`: manage accounts for the QA web app."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+
+users_app = typer.Typer(help="Manage web app users (roles: admin, reviewer, qa, researcher).",
+                        no_args_is_help=True)
+
+DB_HELP = "Database URL (default: $CASEREVIEW_DB or sqlite:///casereview.db)."
+
+
+@users_app.command("add")
+def add(
+    name: str = typer.Argument(..., help="User name."),
+    role: str = typer.Option(..., "--role", help="admin, reviewer, qa or researcher."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Add a user; the password is prompted for (or read from stdin) and stored as an argon2 hash."""
+    from casereview.commands import die
+    from casereview.store import session_factory
+    from casereview.store.models import ROLES
+    from casereview.store.service import StoreError, create_user
+
+    if role not in ROLES:
+        die(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with session_factory(db)() as session, session.begin():
+            create_user(session, name, role, password)
+    except StoreError as exc:
+        die(str(exc))
+    typer.echo(f"added {name} ({role})")
+
+
+@users_app.command("list")
+def list_(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """List users and their roles."""
+    from sqlalchemy import select
+
+    from casereview.store import session_factory
+    from casereview.store.models import User
+
+    with session_factory(db)() as session:
+        for user in session.scalars(select(User).order_by(User.name)):
+            typer.echo(f"{user.name}\t{user.role}\t{'active' if user.active else 'disabled'}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(users_app, name="users")

@@ -1,0 +1,45 @@
+// Keyboard shortcuts for the item page. Letters never fire while the user types in a text field, so
+// comments can contain any character; Esc leaves the field.
+(function () {
+  "use strict";
+  function typing(el) {
+    return el && (el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable ||
+      (el.tagName === "INPUT" && !["checkbox", "radio", "submit", "button"].includes(el.type)));
+  }
+  function follow(id) {
+    var link = document.getElementById(id);
+    if (link) { window.location.href = link.href; return true; }
+    return false;
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    var target = e.target;
+    if (typing(target)) {
+      if (e.key === "Escape") target.blur();
+      return;
+    }
+    var form = document.getElementById("label-form");
+    var key = e.key;
+    var handled = true;
+    if (key === "n" || key === "j") handled = follow("next");
+    else if (key === "p" || key === "k") handled = follow("prev");
+    else if (key === "q") window.location.href = "/queue";
+    else if (form && key === "a") form.requestSubmit(document.getElementById("btn-accept"));
+    else if (form && key === "s") form.requestSubmit(document.getElementById("btn-save"));
+    else if (form && key === "c") document.getElementById("comment").focus();
+    else if (form && key === "t") {
+      var first = form.querySelector("#themes input[type=checkbox]");
+      if (first) first.focus();
+    } else if (form && /^[1-9]$/.test(key)) {
+      var radio = form.querySelector('input[name=scie][data-key="' + key + '"]');
+      if (radio) { radio.checked = true; radio.focus(); } else handled = false;
+    } else handled = false;
+    if (handled) e.preventDefault();
+  });
+  // A double press of a or s must not submit twice.
+  var form = document.getElementById("label-form");
+  if (form) form.addEventListener("submit", function (e) {
+    if (form.dataset.sent) { e.preventDefault(); return; }
+    form.dataset.sent = "1";
+  });
+})();
