@@ -106,7 +106,8 @@ class _Run:
                  retry_errors: bool):
         self.out, self.params, self.pp, self.db_url = out, params, pp, db_url
         self.journal = Journal(out)
-        self.journal.load()  # compacts whatever an earlier, interrupted run left in the journal
+        self.journal.load()
+        _remove_stale_tmp(out)  # compacts whatever an earlier, interrupted run left in the journal
         retry = pp.get("retry_codes") or []
         self.done = self.journal.final_by_sha(retry_codes=retry, retry_all_errors=retry_errors)
         self.summary = BatchSummary(out_dir=out)
@@ -212,6 +213,13 @@ class _Run:
         wanted = [d for d in outputs.final_document_ids(self.journal.manifest()) if d not in stored]
         self.pending_db = [d for d in outputs.load_documents(self.out, wanted) if d.get("redacted")]
         self._flush_db()
+
+
+def _remove_stale_tmp(out: Path) -> None:
+    """Temporary files left by a killed run: their final names were never replaced, so they are garbage."""
+    for folder in (out, out / "documents"):
+        for tmp in folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
 
 
 class _Progress:

@@ -100,7 +100,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;max-width:9
 padding:0 1rem;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ccc}
 .meta{color:#555;font-size:.9rem} table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.92rem}
-caption{text-align:left;font-weight:600;padding:.3rem 0} th,td{border:1px solid #bbb;padding:.25rem .6rem}
+caption{text-align:left;font-weight:600;padding:.3rem 0;white-space:nowrap} th,td{border:1px solid #bbb;padding:.25rem .6rem}
 th{background:#eef3f7;text-align:left} td.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.total td{font-weight:600;background:#f6f6f6} figure{margin:1rem 0} img{max-width:100%}
 .keys{display:flex;gap:1rem;flex-wrap:wrap}.key{border:1px solid #ccd;border-radius:6px;padding:.5rem 1rem}
