@@ -1,0 +1,56 @@
+"""A seeded database, a fixture taxonomy and logged-in TestClients for each role."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from casereview.store import import_documents, session_factory
+from casereview.store.service import create_user
+from tests.store.seed import make_document, write_taxonomy
+
+PASSWORD = "correct-horse-1"
+ROLES = ("admin", "reviewer", "qa", "researcher")
+
+
+@pytest.fixture()
+def env(tmp_path, monkeypatch):
+    taxonomy = write_taxonomy(tmp_path / "taxonomy")
+    monkeypatch.setenv("CASEREVIEW_TAXONOMY_DIR", str(taxonomy))
+    url = f"sqlite:///{tmp_path / 'qa.db'}"
+    import_documents(url, [make_document("doc-001"), make_document("doc-002", n_items=2)])
+    with session_factory(url)() as s, s.begin():
+        for role in ROLES:
+            create_user(s, f"{role}1", role, PASSWORD)
+    return {"url": url, "taxonomy": taxonomy, "tmp": tmp_path}
+
+
+@pytest.fixture()
+def app(env):
+    from casereview.web import create_app
+
+    return create_app(env["url"])
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD, **headers):
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    return client.post("/login", data={"username": name, "password": password, "csrf_token": token},
+                       follow_redirects=False, headers=headers)
+
+
+def csrf_of(client: TestClient) -> str:
+    return client.get("/api/me").json()["csrf_token"]
+
+
+@pytest.fixture()
+def clients(app):
+    """One logged-in client per role, keyed by role."""
+    out = {}
+    for role in ROLES:
+        c = TestClient(app)
+        assert login(c, f"{role}1").status_code == 303
+        out[role] = c
+    return out
