@@ -95,7 +95,10 @@ def verification_table(counts: dict[tuple[str, str], int] | None) -> pd.DataFram
                               "Other": None, "% verified": "not verified"}], columns=columns)
     rows = []
     for kind in ("recommendation", "finding", None):
-        sel = {s: n for (k, s), n in counts.items() if kind is None or k == kind}
+        sel: Counter = Counter()
+        for (k, status), n in counts.items():
+            if kind is None or k == kind:
+                sel[status] += n
         total = sum(sel.values())
         verified, pending = sel.get("verified", 0), sel.get("pending", 0)
         rows.append({"Items": {"recommendation": "Recommendations", "finding": "Findings"}.get(kind, "All items"),
