@@ -1,0 +1,41 @@
+"""Score a Classifier on a labelled JSONL file (labels validated against the model's own taxonomies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from casereview.contracts import TextUnit
+
+from .corpus import load_labelled
+from .metrics import scie_metrics, theme_metrics
+from .taxonomy import Taxonomy, load_taxonomy
+
+
+def _model_taxonomy(clf, name: str, ids: list[str]) -> Taxonomy:
+    """The taxonomy file the model was trained on when it is still there and unchanged, else its label list."""
+    meta = (clf.cards.get(name) or {}).get("taxonomy") or {}
+    from .taxonomy import Label, resolve
+
+    path = resolve(f"corpora/taxonomy/{meta.get('file', '')}") if meta.get("file") else None
+    if path is not None and path.exists():
+        tax = load_taxonomy(path)
+        return tax
+    return Taxonomy(kind=name, name=name, version=str(meta.get("version", "?")),
+                    labels=tuple(Label(id=i, label=i) for i in ids), path=f"{name} model labels")
+
+
+def evaluate(clf, gold_path: str | Path, min_support: int = 5) -> dict:
+    themes = _model_taxonomy(clf, "themes", clf.theme_ids)
+    scie = _model_taxonomy(clf, "scie", clf.scie_ids)
+    units = load_labelled(gold_path, themes, scie)
+    preds = clf.predict([TextUnit(id=u.id, text=u.text, type=u.type) for u in units])
+    items = [(u, p) for u, p in zip(units, preds) if u.is_item and u.scie]
+    return {
+        "gold": Path(gold_path).name, "units": len(units),
+        "model": {n: {"created": c.get("created"), "taxonomy_version": (c.get("taxonomy") or {}).get("version")}
+                  for n, c in clf.cards.items()},
+        "themes": theme_metrics([list(u.themes) for u in units], [p.themes for p in preds], clf.theme_ids, min_support),
+        "scie": scie_metrics([u.scie for u, _ in items],
+                             [sorted(p.scie_scores, key=lambda c: -p.scie_scores[c]) for _, p in items],
+                             clf.scie_ids),
+    }

@@ -1,0 +1,332 @@
+"""The two estimators: a multi-label theme tagger and a single-label SCIE mapper.
+
+Both follow the scikit-learn contract (fit / predict / predict_proba, get_params) over lists of strings
+and give evidence a person can check: the word n-grams present in a text that pushed it towards a label.
+
+Families ("family" parameter):
+  lr   TF-IDF word 1-2-grams + char_wb 3-5-grams -> logistic regression (default)
+  svc  the same features -> LinearSVC, scores calibrated with Platt scaling
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, KFold
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+
+def _check_texts(X) -> list[str]:
+    if isinstance(X, str) or not hasattr(X, "__len__"):
+        raise ValueError("X must be a sequence of strings, not a single string")
+    X = list(X)
+    bad = next((i for i, x in enumerate(X) if not isinstance(x, str)), None)
+    if bad is not None:
+        raise ValueError(f"X[{bad}] is not a string")
+    return X
+
+
+class TextFeatures(BaseEstimator):
+    """Word and character TF-IDF, kept apart so word n-grams can serve as evidence."""
+
+    def __init__(self, word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_word=1, min_df_char=2,
+                 max_features=60000):
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df_word = min_df_word
+        self.min_df_char = min_df_char
+        self.max_features = max_features
+
+    def fit(self, X, y=None):
+        X = _check_texts(X)
+        self.word_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True,
+                                     stop_words="english", min_df=self.min_df_word,
+                                     max_features=self.max_features)
+        self.word_.fit(X)
+        self.char_ = None
+        if self.char_ngrams:
+            self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
+                                         sublinear_tf=True, min_df=min(self.min_df_char, len(X)),
+                                         max_features=self.max_features)
+            self.char_.fit(X)
+        # stop_words_ holds every pruned term: large and not needed to transform, so do not ship it.
+        for vec in (self.word_, self.char_):
+            if vec is not None and hasattr(vec, "stop_words_"):
+                del vec.stop_words_
+        self.n_word_ = len(self.word_.vocabulary_)
+        self.word_terms_ = self.word_.get_feature_names_out()
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "word_")
+        X = _check_texts(X)
+        parts = [self.word_.transform(X)]
+        if self.char_ is not None:
+            parts.append(self.char_.transform(X))
+        return sp.hstack(parts, format="csr")
+
+
+def _base(family: str, C: float, class_weight, multi: bool = False):
+    if family == "lr":
+        if multi:
+            return LogisticRegression(C=C, class_weight=class_weight, max_iter=2000)
+        return LogisticRegression(C=C, class_weight=class_weight, solver="liblinear")
+    if family == "svc":
+        return LinearSVC(C=C, class_weight=class_weight)
+    raise ValueError(f"unknown model family {family!r} (expected 'lr' or 'svc')")
+
+
+def _scores(est, X) -> np.ndarray:
+    return est.decision_function(X)
+
+
+def _splits(n, groups, folds, seed):
+    """Grouped folds when groups are given (units of one report never straddle train and test)."""
+    if groups is not None and len(set(groups)) >= 2:
+        k = min(folds, len(set(groups)))
+        return list(GroupKFold(n_splits=k).split(np.zeros(n), groups=groups))
+    return list(KFold(n_splits=min(folds, n), shuffle=True, random_state=seed).split(np.zeros(n)))
+
+
+def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """1-D logistic fit of out-of-fold decision scores to labels: calibrated probability = sigmoid(a*s+b)."""
+    lr = LogisticRegression(C=1e4, solver="lbfgs").fit(scores.reshape(-1, 1), y)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+
+
+def best_threshold(probs: np.ndarray, y: np.ndarray, grid, default: float) -> float:
+    """The threshold on a grid that maximises F1 on out-of-fold scores (ties -> the higher threshold)."""
+    if y.sum() == 0:
+        return default
+    best, best_f1 = default, -1.0
+    for t in grid:
+        pred = probs >= t
+        tp = float(np.sum(pred & (y == 1)))
+        fp = float(np.sum(pred & (y == 0)))
+        fn = float(np.sum(~pred & (y == 1)))
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 >= best_f1 - 1e-12:
+            best, best_f1 = float(t), f1
+    return best
+
+
+class ThemeTagger(ClassifierMixin, BaseEstimator):
+    """Multi-label tagger: one binary linear model per label on shared TF-IDF features.
+
+    fit(X, Y, groups=None): X texts, Y an indicator matrix (n_samples, n_labels) whose columns are
+    `labels`. Out-of-fold decision scores (grouped by report when `groups` is given) calibrate each label
+    with Platt scaling and choose its threshold by F1. Labels with fewer than `min_positive` examples keep
+    `default_threshold` and the raw model's probability.
+    """
+
+    def __init__(self, labels=None, family="lr", C=10.0, class_weight="balanced", cv_folds=5,
+                 min_positive=3, default_threshold=0.5, threshold_grid=None, word_ngrams=(1, 2),
+                 char_ngrams=(3, 5), min_df_char=2, random_state=0):
+        self.labels = labels
+        self.family = family
+        self.C = C
+        self.class_weight = class_weight
+        self.cv_folds = cv_folds
+        self.min_positive = min_positive
+        self.default_threshold = default_threshold
+        self.threshold_grid = threshold_grid
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df_char = min_df_char
+        self.random_state = random_state
+
+    def _features(self):
+        return TextFeatures(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
+                            min_df_char=self.min_df_char)
+
+    def _fit_columns(self, X, Y):
+        models = []
+        for j in range(Y.shape[1]):
+            y = Y[:, j]
+            if y.min() == y.max():  # a label with no (or only) examples: a constant model
+                models.append(float(y[0]) if len(y) else 0.0)
+            else:
+                models.append(_base(self.family, self.C, self.class_weight).fit(X, y))
+        return models
+
+    @staticmethod
+    def _decision(models, X):
+        out = np.zeros((X.shape[0], len(models)))
+        for j, m in enumerate(models):
+            out[:, j] = (m * 70 - 35) if isinstance(m, float) else _scores(m, X)
+        return out
+
+    def fit(self, X, Y, groups=None):
+        X = _check_texts(X)
+        Y = np.asarray(Y, dtype=int)
+        if Y.ndim != 2 or Y.shape[0] != len(X):
+            raise ValueError("Y must be an indicator matrix with one row per text")
+        labels = list(self.labels) if self.labels is not None else [f"label_{j}" for j in range(Y.shape[1])]
+        if len(labels) != Y.shape[1]:
+            raise ValueError(f"{len(labels)} labels given but Y has {Y.shape[1]} columns")
+        self.classes_ = np.array(labels)
+        grid = self.threshold_grid or [round(x, 2) for x in np.arange(0.1, 0.91, 0.05)]
+
+        # Out-of-fold decision scores: the basis for calibration and per-label thresholds.
+        oof = np.zeros(Y.shape)
+        for tr, te in _splits(len(X), groups, self.cv_folds, self.random_state):
+            feats = self._features().fit([X[i] for i in tr])
+            models = self._fit_columns(feats.transform([X[i] for i in tr]), Y[tr])
+            oof[te] = self._decision(models, feats.transform([X[i] for i in te]))
+
+        self.calibration_ = []
+        self.thresholds_ = np.full(Y.shape[1], float(self.default_threshold))
+        self.oof_proba_ = np.zeros(Y.shape)
+        for j in range(Y.shape[1]):
+            y = Y[:, j]
+            if y.sum() >= self.min_positive and y.sum() < len(y):
+                a, b = _platt(oof[:, j], y)
+                self.calibration_.append((a, b))
+                self.oof_proba_[:, j] = _sigmoid(a * oof[:, j] + b)
+                self.thresholds_[j] = best_threshold(self.oof_proba_[:, j], y, grid, self.default_threshold)
+            else:
+                self.calibration_.append(None)
+                self.oof_proba_[:, j] = self._raw_proba(oof[:, j])
+        self.support_ = Y.sum(axis=0)
+
+        self.features_ = self._features().fit(X)
+        self.models_ = self._fit_columns(self.features_.transform(X), Y)
+        return self
+
+    def _raw_proba(self, s):
+        # LR decision -> its own probability; SVC margins have no scale, so squash them gently.
+        return _sigmoid(s) if self.family == "lr" else _sigmoid(2.0 * s)
+
+    def _proba_from_decision(self, D):
+        P = np.zeros_like(D)
+        for j, cal in enumerate(self.calibration_):
+            P[:, j] = _sigmoid(cal[0] * D[:, j] + cal[1]) if cal else self._raw_proba(D[:, j])
+        return P
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Calibrated probability per label (columns follow classes_); rows need not sum to 1."""
+        check_is_fitted(self, "models_")
+        Xf = self.features_.transform(_check_texts(X))
+        return self._proba_from_decision(self._decision(self.models_, Xf))
+
+    def predict(self, X) -> np.ndarray:
+        return (self.predict_proba(X) >= self.thresholds_).astype(int)
+
+    def evidence(self, X, label_index: int, row: int, k: int = 5, _Xw=None) -> list[str]:
+        """Word n-grams present in text `row` with the largest positive weight for the label."""
+        m = self.models_[label_index]
+        if isinstance(m, float):
+            return []
+        Xw = _Xw if _Xw is not None else self.features_.word_.transform(_check_texts(X))
+        return top_terms(Xw[row], _coef(m)[: self.features_.n_word_], self.features_.word_terms_, k)
+
+
+def _coef(est) -> np.ndarray:
+    """Linear weights of a fitted estimator (averaged over Platt-calibrated copies for SVC)."""
+    if isinstance(est, CalibratedClassifierCV):
+        return np.mean([np.asarray(c.estimator.coef_) for c in est.calibrated_classifiers_], axis=0)
+    coef = np.asarray(est.coef_)
+    return coef[0] if coef.shape[0] == 1 else coef
+
+
+def top_terms(row, weights: np.ndarray, terms, k: int) -> list[str]:
+    """Terms of a sparse TF-IDF row ranked by tfidf * weight, positive contributions only."""
+    row = row.tocsr() if sp.issparse(row) else sp.csr_matrix(row)
+    if row.nnz == 0:
+        return []
+    contrib = row.data * weights[row.indices]
+    order = np.argsort(-contrib)
+    out = []
+    for i in order[: k * 3]:
+        if contrib[i] <= 0 or len(out) >= k:
+            break
+        term = str(terms[row.indices[i]])
+        if not any(term in o or o in term for o in out):  # "supervision" and "staff supervision": keep one
+            out.append(term)
+    return out
+
+
+class SCIEMapper(ClassifierMixin, BaseEstimator):
+    """One SCIE category per recommendation or finding, with a calibrated score for every category.
+
+    lr: multinomial logistic regression (probabilities from the log-loss fit);
+    svc: LinearSVC calibrated by CalibratedClassifierCV (sigmoid). `second_weight` adds each unit's
+    annotated second category as an extra, down-weighted example.
+    """
+
+    def __init__(self, labels=None, family="lr", C=10.0, class_weight=None, second_weight=0.0,
+                 word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, random_state=0):
+        self.labels = labels
+        self.family = family
+        self.C = C
+        self.class_weight = class_weight
+        self.second_weight = second_weight
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df_char = min_df_char
+        self.random_state = random_state
+
+    def fit(self, X, y, second=None):
+        X = _check_texts(X)
+        y = np.asarray(y, dtype=object)
+        if len(y) != len(X):
+            raise ValueError("y must have one category per text")
+        known = list(self.labels) if self.labels is not None else sorted(set(y))
+        bad = sorted({str(v) for v in y if v not in known})
+        if bad:
+            raise ValueError(f"unknown categories in y: {bad}")
+        texts, targets, weights = list(X), list(y), [1.0] * len(X)
+        if second is not None and self.second_weight > 0:
+            for t, s in zip(X, second):
+                if s is not None and s in known:
+                    texts.append(t)
+                    targets.append(s)
+                    weights.append(float(self.second_weight))
+        self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
+                                      min_df_char=self.min_df_char).fit(X)
+        Xf = self.features_.transform(texts)
+        present = sorted(set(targets), key=known.index)
+        if len(present) < 2:
+            raise ValueError("SCIE mapper needs examples of at least two categories")
+        if self.family == "svc":
+            counts = min(np.bincount([present.index(t) for t in targets]))
+            est = CalibratedClassifierCV(_base("svc", self.C, self.class_weight), method="sigmoid",
+                                         cv=max(2, min(3, counts)))
+        else:
+            est = _base("lr", self.C, self.class_weight, multi=True)
+        est.fit(Xf, np.array(targets), sample_weight=np.array(weights))
+        self.model_ = est
+        # Categories with no training example keep a zero score but stay in the output.
+        self.classes_ = np.array(known)
+        self._cols = [list(est.classes_).index(c) if c in est.classes_ else None for c in known]
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        check_is_fitted(self, "model_")
+        P = self.model_.predict_proba(self.features_.transform(_check_texts(X)))
+        out = np.zeros((P.shape[0], len(self.classes_)))
+        for j, c in enumerate(self._cols):
+            if c is not None:
+                out[:, j] = P[:, c]
+        return out
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def evidence(self, Xw, row: int, category: str, k: int = 5) -> list[str]:
+        coef = _coef(self.model_)
+        if coef.ndim == 1:  # binary problem: one row of weights for the second class
+            sign = 1 if list(self.model_.classes_).index(category) == 1 else -1
+            w = sign * coef
+        else:
+            w = coef[list(self.model_.classes_).index(category)]
+        return top_terms(Xw[row], w[: self.features_.n_word_], self.features_.word_terms_, k)

@@ -1,0 +1,48 @@
+"""label_document: label a Document's items and paragraphs and roll the themes up to the document.
+
+Items are labelled as themselves; paragraphs are the blank-line separated blocks of doc.text that do not
+overlap an item (so an item's words are not counted twice). A document theme's score is the highest score of
+any unit tagged with it; its passages are those units' character spans into doc.text, best first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from casereview.contracts import Document, TextUnit, ThemeRollup
+from casereview.settings import stage_params
+
+_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", re.S)
+
+
+def paragraph_spans(text: str, min_chars: int = 40) -> list[tuple[int, int]]:
+    """(start, end) of blank-line separated blocks, trimmed of surrounding whitespace."""
+    return [(m.start(), m.end()) for m in _BLOCK.finditer(text) if m.end() - m.start() >= min_chars]
+
+
+def label_document(doc: Document, classifier, params: dict | None = None) -> Document:
+    params = {**stage_params("classify"), **(params or {})}
+    if doc.status != "ok" or not doc.text:
+        return doc
+    min_chars = int(params.get("paragraph_min_chars", 40))
+    max_passages = int(params.get("rollup_passages", 5))
+    item_spans = [(it.start, it.end) for it in doc.items]
+    paras = [(s, e) for s, e in paragraph_spans(doc.text, min_chars)
+             if not any(s < ie and is_ < e for is_, ie in item_spans)]
+    units = [TextUnit(id=it.id, text=it.text, type=it.kind) for it in doc.items]
+    units += [TextUnit(id=f"p{n}", text=doc.text[s:e], type="paragraph") for n, (s, e) in enumerate(paras)]
+    preds = classifier.predict(units)
+    spans = item_spans + paras
+    for it, p in zip(doc.items, preds):
+        it.themes, it.theme_scores = p.themes, p.theme_scores
+        it.scie, it.scie_scores, it.evidence = p.scie, p.scie_scores, p.evidence
+    support: dict[str, list[dict]] = {}
+    for (s, e), p in zip(spans, preds):
+        for t in p.themes:
+            support.setdefault(t, []).append({"start": s, "end": e, "score": p.theme_scores[t]})
+    rollups = []
+    for t, passages in support.items():
+        passages.sort(key=lambda x: -x["score"])
+        rollups.append(ThemeRollup(id=t, score=passages[0]["score"], passages=passages[:max_passages]))
+    doc.themes = sorted(rollups, key=lambda r: -r.score)
+    return doc

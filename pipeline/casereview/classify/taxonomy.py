@@ -1,0 +1,106 @@
+"""Label taxonomies as data (corpora/taxonomy/*.yaml).
+
+A taxonomy file has a `kind` (themes | scie), a `version` and a list of labels (id, label, description,
+optional `retired: true`). Models record the version and the SHA-256 of the file they were trained on, so a
+researcher can add or retire a label, bump the version and retrain without touching code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from casereview.settings import project_root
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class TaxonomyError(ValueError):
+    """A taxonomy file is malformed; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    label: str
+    description: str = ""
+    group: str | None = None
+    retired: bool = False
+    maps_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    kind: str
+    name: str
+    version: str
+    labels: tuple[Label, ...]
+    path: str = ""
+    sha256: str = ""
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def ids(self) -> list[str]:
+        """Active label ids in file order (what a model is trained to predict)."""
+        return [lab.id for lab in self.labels if not lab.retired]
+
+    @property
+    def retired_ids(self) -> list[str]:
+        return [lab.id for lab in self.labels if lab.retired]
+
+    def __contains__(self, label_id: str) -> bool:
+        return any(lab.id == label_id for lab in self.labels)
+
+    def get(self, label_id: str) -> Label | None:
+        return next((lab for lab in self.labels if lab.id == label_id), None)
+
+    def meta(self) -> dict:
+        """What a model card records about the taxonomy."""
+        return {"kind": self.kind, "name": self.name, "version": self.version, "file": Path(self.path).name,
+                "sha256": self.sha256, "labels": self.ids, "retired": self.retired_ids}
+
+
+def resolve(path: str | Path) -> Path:
+    """Relative paths in params.yaml are relative to the project root, not the working directory."""
+    p = Path(path)
+    return p if p.is_absolute() else project_root() / p
+
+
+def load_taxonomy(path: str | Path, kind: str | None = None) -> Taxonomy:
+    path = resolve(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TaxonomyError(f"{path}: cannot read taxonomy ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        raise TaxonomyError(f"{path}: not valid YAML") from None
+    if not isinstance(data, dict) or not isinstance(data.get("labels"), list):
+        raise TaxonomyError(f"{path}: a taxonomy needs a 'labels' list")
+    if kind and data.get("kind") != kind:
+        raise TaxonomyError(f"{path}: expected kind {kind!r}, found {data.get('kind')!r}")
+    if "version" not in data:
+        raise TaxonomyError(f"{path}: missing 'version'")
+    labels, seen = [], set()
+    for n, entry in enumerate(data["labels"], 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise TaxonomyError(f"{path}: label #{n} needs a string 'id'")
+        lid = entry["id"]
+        if not _ID.match(lid):
+            raise TaxonomyError(f"{path}: label id {lid!r} must be lower_snake_case")
+        if lid in seen:
+            raise TaxonomyError(f"{path}: duplicate label id {lid!r}")
+        seen.add(lid)
+        labels.append(Label(id=lid, label=str(entry.get("label", lid)),
+                            description=str(entry.get("description", "")), group=entry.get("group"),
+                            retired=bool(entry.get("retired", False)), maps_to=entry.get("maps_to")))
+    if not any(not lab.retired for lab in labels):
+        raise TaxonomyError(f"{path}: no active labels")
+    return Taxonomy(kind=str(data.get("kind", kind or "")), name=str(data.get("name", path.stem)),
+                    version=str(data["version"]), labels=tuple(labels), path=str(path),
+                    sha256=hashlib.sha256(raw).hexdigest())

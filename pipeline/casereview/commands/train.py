@@ -1,0 +1,39 @@
+"""`casereview train [--params params.yaml] [--extra-labels FILE ...]`: retrain the theme and SCIE models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from casereview.commands import die
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("train")
+    def train_cmd(
+        params: Optional[Path] = typer.Option(None, "--params", help="params file (default: params.yaml)"),
+        extra_labels: List[Path] = typer.Option([], "--extra-labels",
+                                                help="more labelled JSONL (e.g. QA corrections); repeatable"),
+        model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="where to write models"),
+        no_cv: bool = typer.Option(False, "--no-cv", help="skip cross-validation (no metrics)"),
+        no_mlflow: bool = typer.Option(False, "--no-mlflow", help="do not log to MLflow"),
+    ) -> None:
+        """Train both models from params.yaml; log the run to MLflow and register the model."""
+        import json
+        import logging
+
+        from casereview.classify.corpus import LabelError
+        from casereview.classify.taxonomy import TaxonomyError
+        from casereview.classify.train import TrainingError, train
+
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+        if params is not None and not params.exists():
+            die(f"{params}: params file not found")
+        try:
+            result = train(params, extra_labels, model_dir=model_dir, cv=not no_cv,
+                           use_mlflow=False if no_mlflow else None)
+        except (LabelError, TaxonomyError, TrainingError) as exc:
+            die(str(exc))
+        typer.echo(json.dumps(result, indent=2))
