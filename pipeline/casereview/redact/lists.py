@@ -1,0 +1,93 @@
+"""Allow- and deny-lists: plain text files under resources/redaction/ (one entry a line, '#' comments).
+
+Users extend them by editing those files or by naming extra files in params.yaml (redact.extra_lists:
+{public_bodies: [path, ...], deny_names: [...]}); each extra file adds to the list of the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from casereview.settings import RESOURCES_DIR
+
+LIST_DIR = RESOURCES_DIR / "redaction"
+
+# list name -> what it holds (the file is LIST_DIR / f"{name}.txt")
+LIST_NAMES = {
+    "public_bodies": "organisations, services and agencies that stay (matched as phrases)",
+    "org_words": "words that make a capitalised phrase an organisation or place (Council, Hospital...)",
+    "roles": "role titles that stay (the health visitor, the lead professional...)",
+    "places": "towns, cities, regions and countries that stay",
+    "keep_words": "other capitalised words that are never names (months, days, Child, Coroner...)",
+    "titles": "titles that introduce a person's name (Mr, Mrs, Dr...)",
+    "street_types": "last words of street names (Road, Street, Drive...)",
+    "first_names": "first names: a capitalised one is a name wherever it stands",
+    "nicknames": "lines 'Formal: Short, Short': short forms are redacted with the formal name's person",
+    "deny_names": "names always redacted, wherever they appear",
+}
+
+
+@dataclass
+class RedactionLists:
+    entries: dict[str, list[str]] = field(default_factory=dict)
+
+    def get(self, name: str) -> list[str]:
+        return self.entries.get(name, [])
+
+    def folded(self, name: str) -> frozenset[str]:
+        return frozenset(e.casefold() for e in self.get(name))
+
+    @property
+    def titles(self) -> list[str]:
+        return self.get("titles")
+
+    @property
+    def street_types(self) -> list[str]:
+        return self.get("street_types")
+
+    def allow_tokens(self) -> frozenset[str]:
+        """Single words that are never treated as a name token (nor counted by the leak check)."""
+        words = set(self.folded("keep_words")) | set(self.folded("places")) | set(self.folded("org_words"))
+        for phrase in self.get("public_bodies"):  # roles are not here: "Molly Sergeant", "Jane Judge"
+            if " " not in phrase.strip():
+                words.add(phrase.casefold())
+        return frozenset(words)
+
+    def nickname_map(self) -> dict[str, list[str]]:
+        """formal name (folded) -> its short forms, and each short form -> its formal names."""
+        mapping: dict[str, set[str]] = {}
+        for line in self.get("nicknames"):
+            formal, _, shorts = line.partition(":")
+            names = [formal.strip()] + [s.strip() for s in shorts.split(",") if s.strip()]
+            for name in names:
+                mapping.setdefault(name.casefold(), set()).update(n for n in names if n != name)
+        return {k: sorted(v) for k, v in mapping.items()}
+
+
+def read_list(path: Path) -> list[str]:
+    entries = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            entries.append(line)
+    return entries
+
+
+def load_lists(extra: dict[str, list[str]] | None = None) -> RedactionLists:
+    """The shipped lists plus any extra files (list name -> paths)."""
+    key = tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items()))
+    return _load_lists(key)
+
+
+@lru_cache(maxsize=8)
+def _load_lists(extra_key: tuple) -> RedactionLists:
+    entries = {name: read_list(LIST_DIR / f"{name}.txt") for name in LIST_NAMES
+               if (LIST_DIR / f"{name}.txt").exists()}
+    for name, paths in extra_key:
+        if name not in LIST_NAMES:
+            raise ValueError(f"unknown redaction list {name!r}; known: {', '.join(LIST_NAMES)}")
+        for path in paths:
+            entries.setdefault(name, []).extend(read_list(Path(path)))
+    return RedactionLists(entries)

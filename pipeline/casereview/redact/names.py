@@ -1,0 +1,287 @@
+"""Person names: clean NER/rule mentions, group them into people, and find every other mention.
+
+Why propagation: NER misses many later mentions ("Madeleine’s", "MADELEINE", a first name alone at the
+start of a sentence). Once a person's name is known anywhere in a document, each of its tokens is searched
+for in the whole text, so recall does not depend on NER seeing every mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from casereview.redact.lists import RedactionLists
+
+# a word (letters, apostrophes, hyphens; not glued to digits), or an initial "A."
+WORD = re.compile(r"(?<!\w)(?:[^\W\d_](?:[\w'’\-]*[^\W\d_])?(?![\w])|[^\W\d_]\.)")
+# Gaelic and Irish surname shapes are names wherever they stand: MacLeod, McLoughlin, O'Neill, NicLeòid
+GAELIC_SURNAME = re.compile(r"(?:Mc|Mac|O['’]|Fitz|Nic|Ní|Ó)[A-ZÀ-Þ][\w'’\-]+")
+CAPITALISED = re.compile(r"(?:Mc|Mac|O['’]|D['’]|Fitz|Nic|Ní|Ó|Ua)?[A-ZÀ-ÖØ-Þ]")
+WEB_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    tokens: list[str]  # name tokens (no titles), as written
+
+
+@dataclass
+class Person:
+    tokens: set[str] = field(default_factory=set)  # folded name tokens
+    full_names: list[tuple[str, ...]] = field(default_factory=list)
+    aliases: set[str] = field(default_factory=set)  # short or formal forms of its names
+    mentions: int = 0
+
+
+def expand_hyphens(tokens) -> set[str]:
+    """"molly-ann" also stands for "molly" and "ann" ("Molly-Ann Sergeant" is "Molly Ann Sergeant")."""
+    keys = set(tokens)
+    for token in tokens:
+        keys.update(part for part in re.split(r"-", token) if len(part) > 1)
+    return keys
+
+
+def is_capitalised(word: str) -> bool:
+    return bool(CAPITALISED.match(word))
+
+
+def is_initial(word: str) -> bool:
+    return len(word.rstrip(".")) == 1
+
+
+class NameFinder:
+    """Everything about names that depends on the lists and on one document's text."""
+
+    def __init__(self, text: str, lists: RedactionLists, protected: list[tuple[int, int]]):
+        self.text = text
+        self.lists = lists
+        self.allow = lists.allow_tokens()
+        self.titles = lists.folded("titles")
+        self.org_words = lists.folded("org_words")
+        self.places = lists.folded("places")
+        self.protected = sorted(protected)
+        self._lowercase_words = None
+
+    # -- cleaning one mention ------------------------------------------------------------------------
+    def clean(self, start: int, end: int, titled: bool = False) -> Mention | None:
+        """Trim a detected span to its name tokens; None when it is not a person's name.
+
+        titled: the span came from the title rule, so a leading title belongs to the redaction
+        ("Mr Wong" is redacted whole: the title tells which person is meant).
+        """
+        words = [(m.start() + start, m.end() + start, m.group()) for m in WORD.finditer(self.text[start:end])]
+        if not words:
+            return None
+        folded = [w.casefold().rstrip(".") for _, _, w in words]
+        if any(f in self.org_words for f in folded):
+            return None  # "Ipswich Hospital", "Bradford Council": organisations and places stay
+        phrase = " ".join(folded)
+        if phrase in self.places or phrase in self.lists.folded("public_bodies"):
+            return None
+        lead = 0
+        while lead < len(words) and folded[lead] in self.titles:
+            lead += 1
+        name_words = [w for w in words[lead:]]
+        while name_words and not self._name_like(name_words[-1][2]):
+            name_words.pop()
+        while name_words and not self._name_like(name_words[0][2]):
+            name_words.pop(0)
+        tokens = [POSSESSIVE.sub("", w) for _, _, w in name_words if not is_initial(w)]
+        tokens = [t for t in tokens if t.casefold() not in self.allow and len(t) > 1]
+        if not tokens:
+            return None
+        first = words[0] if (titled and lead) else name_words[0]
+        last_word = name_words[-1]
+        last_end = last_word[0] + len(POSSESSIVE.sub("", last_word[2])) if not is_initial(last_word[2]) \
+            else last_word[1]
+        return Mention(first[0], last_end, tokens)
+
+    def _name_like(self, word: str) -> bool:
+        return is_capitalised(word) and word.casefold().rstrip(".") not in self.allow
+
+    # -- which NER mentions to trust ----------------------------------------------------------------
+    def plausible(self, mention: Mention, entity_votes: dict[str, Counter]) -> bool:
+        """Drop NER's usual slips: common nouns ("Bed", "Asthma"), acronyms, and place names.
+
+        A lone word is kept unless the document also uses it in lower case, it is an upper-case acronym,
+        or spaCy tags it as a place or organisation more often than as a person elsewhere in the text.
+        Multi-word mentions are dropped only when every word is such a common word.
+        """
+        folded = [t.casefold() for t in mention.tokens]
+        common = [self._used_lowercase(t) or len(t) <= 2 for t in folded]
+        if all(common):
+            return False
+        if len(folded) > 1:
+            return True
+        token = mention.tokens[0]
+        if token.isupper() and token.casefold() not in self.lists.folded("first_names"):
+            return False
+        votes = entity_votes.get(folded[0], Counter())
+        return votes["PERSON"] >= votes["OTHER"]
+
+    # -- more mentions from the lists ----------------------------------------------------------------
+    def gazetteer_mentions(self) -> list[Mention]:
+        """Capitalised known first names (and a following capitalised surname), and ALL-CAPS full names."""
+        first_names = self.lists.folded("first_names")
+        words = list(WORD.finditer(self.text))
+        found = []
+        for i, match in enumerate(words):
+            word = match.group()
+            if GAELIC_SURNAME.fullmatch(word):
+                found += self._surname_mention(words, i)
+                continue
+            if word.casefold() not in first_names or not is_capitalised(word):
+                continue
+            if word.isupper() and len(word) > 1 and not self._caps_run(words, i):
+                continue  # a lone capitalised acronym is not a name
+            end = match.end()
+            j = i + 1
+            while j < len(words) and j <= i + 3 and (self._continues_name(words[j - 1], words[j])
+                                                     or self._continues_through(words, j)):
+                end = words[j].end()
+                j += 1
+            mention = self.clean(match.start(), end)
+            if mention:
+                found.append(mention)
+        return found
+
+    def _surname_mention(self, words, i) -> list[Mention]:
+        """A Gaelic-shaped surname with up to two capitalised given names right before it."""
+        start = i
+        while start > 0 and start > i - 3 and self._continues_name(words[start - 1], words[start]) \
+                and self._name_like(words[start - 1].group()):
+            start -= 1
+        mention = self.clean(words[start].start(), words[i].end())
+        return [mention] if mention else []
+
+    def _caps_run(self, words, i) -> bool:
+        """An upper-case first name counts only beside another upper-case word: "SAMANTHA JANE GOULD"."""
+        neighbours = [words[k] for k in (i - 1, i + 1) if 0 <= k < len(words)]
+        return any(n.group().isupper() and len(n.group()) > 1 and self._adjacent(a, b)
+                   for n in neighbours for a, b in [sorted((n, words[i]), key=lambda m: m.start())])
+
+    def _adjacent(self, a, b) -> bool:
+        return self.text[a.end():b.start()] in (" ", "-")
+
+    def _continues_name(self, previous, word) -> bool:
+        return self._adjacent(previous, word) and self._name_like(word.group())
+
+    def _continues_through(self, words, j) -> bool:
+        """A capitalised keep-word inside a name ("Lily May Girton") when a name-like word follows it."""
+        return (j + 1 < len(words) and self._adjacent(words[j - 1], words[j])
+                and is_capitalised(words[j].group()) and self._continues_name(words[j], words[j + 1]))
+
+    def deny_mentions(self) -> list[Mention]:
+        mentions = []
+        for name in self.lists.get("deny_names"):
+            for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", self.text, re.IGNORECASE):
+                mentions.append(Mention(match.start(), match.end(), name.split()))
+        return mentions
+
+    # -- grouping into people --------------------------------------------------------------------------
+    def group(self, mentions: list[Mention]) -> tuple[list[Person], list[int]]:
+        """People from mentions: multi-word names first, then single words join the person they belong to.
+
+        Two full names are one person when one's tokens are a subset of the other's, or they share both
+        the first and the last token (middle names differ). A lone word (or a known short form of a name,
+        "Frankie" for Frances) goes to the most-mentioned person with that token; siblings who share a
+        surname stay apart because their full names differ.
+        """
+        nicknames = self.lists.nickname_map()
+        people: list[Person] = []
+        owner: list[int] = [-1] * len(mentions)
+        order = sorted(range(len(mentions)), key=lambda i: -len(mentions[i].tokens))
+        for i in order:
+            tokens = tuple(t.casefold() for t in mentions[i].tokens)
+            keys = expand_hyphens(tokens)
+            index = self._find_person(people, tokens, keys)
+            if index is None:
+                people.append(Person())
+                index = len(people) - 1
+            person = people[index]
+            if len(tokens) > 1 and tokens not in person.full_names:
+                person.full_names.append(tokens)
+            person.tokens.update(keys)
+            person.aliases.update(n.casefold() for k in keys for n in nicknames.get(k, []))
+            person.mentions += 1
+            owner[i] = index
+        return people, owner
+
+    def _find_person(self, people: list[Person], tokens: tuple[str, ...], keys: set[str]) -> int | None:
+        if len(tokens) > 1:
+            for index, person in enumerate(people):
+                for full in person.full_names:
+                    if keys <= expand_hyphens(full) or expand_hyphens(full) <= keys or (
+                            tokens[0] == full[0] and tokens[-1] == full[-1]):
+                        return index
+        candidates = [i for i, p in enumerate(people) if keys & (p.tokens | p.aliases)]
+        if not candidates:
+            return None
+        return max(candidates, key=lambda i: people[i].mentions)
+
+    # -- propagation ---------------------------------------------------------------------------------
+    def add_nicknames(self, people: list[Person]) -> None:
+        """A person called Rebecca is also the "Becky" of the same report (and Becky's formal name)."""
+        for person in people:
+            for alias in person.aliases - person.tokens:
+                if alias not in self.allow and self.occurrences(alias):
+                    person.tokens.add(alias)
+
+    def occurrences(self, token: str) -> list[tuple[int, int]]:
+        """Every mention of a name token outside protected phrases.
+
+        Case-insensitive, except for tokens the document also uses as ordinary lower-case words
+        ("Rose", "Long", "Hardy"): then only capitalised or upper-case occurrences count.
+        """
+        flags = 0 if self._used_lowercase(token) else re.IGNORECASE
+        pattern = re.compile(rf"(?<![\w'’\-]){self._token_regex(token)}(?![\w\-]|['’]\w\w)", flags)
+        spans = []
+        for match in pattern.finditer(self.text):
+            if flags == 0 and not is_capitalised(match.group()):
+                continue
+            if not self._is_protected(match.start(), match.end()):
+                spans.append((match.start(), match.end()))
+        return spans
+
+    def _token_regex(self, token: str) -> str:
+        escaped = re.escape(token)
+        return escaped.replace("'", "['’]").replace("’", "['’]") if "'" in token or "’" in token else escaped
+
+    def _used_lowercase(self, token: str) -> bool:
+        if self._lowercase_words is None:
+            prose = WEB_ADDRESS.sub(" ", self.text)  # "aoife.macleod@..." is no lower-case use of "aoife"
+            self._lowercase_words = {w for w in WORD.findall(prose) if w.islower()}
+        return token.casefold() in self._lowercase_words
+
+    def _is_protected(self, start: int, end: int) -> bool:
+        for p_start, p_end in self.protected:
+            if p_start <= start and end <= p_end:
+                return True
+            if p_start > start:
+                break
+        return False
+
+
+def propagate(finder: NameFinder, people: list[Person]) -> list[tuple[int, int, int]]:
+    """(start, end, person) for every occurrence of every person's name tokens.
+
+    A token shared by two people (a surname) goes to the person mentioned most.
+    """
+    token_owner: dict[str, int] = {}
+    for index in sorted(range(len(people)), key=lambda i: people[i].mentions):
+        for token in people[index].tokens:
+            token_owner[token] = index
+    spans = []
+    for token, index in token_owner.items():
+        if len(token) < 2 or token in finder.allow:
+            continue
+        spans.extend((s, e, index) for s, e in finder.occurrences(token))
+    return spans
+
+
+def mention_counts(spans: list[tuple[int, int, int]]) -> Counter:
+    return Counter(index for _, _, index in spans)
