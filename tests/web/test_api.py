@@ -244,3 +244,18 @@ def test_login_next_is_not_an_open_redirect(app, target):
     r = client.post("/login", data={"username": "qa1", "password": PASSWORD, "csrf_token": token, "next": target},
                     follow_redirects=False)
     assert r.headers["location"] == "/queue"
+
+
+def test_disabled_user_loses_access(clients, env):
+    from typer.testing import CliRunner
+
+    from casereview.cli import app as cli
+
+    assert clients["qa"].get("/api/me").status_code == 200
+    result = CliRunner().invoke(cli, ["users", "disable", "qa1", "--db", env["url"]])
+    assert result.exit_code == 0, result.output
+    assert clients["qa"].get("/api/me").status_code == 401
+    result = CliRunner().invoke(cli, ["users", "set-password", "researcher1", "--password-stdin", "--db", env["url"]],
+                                input="another-password\n")
+    assert result.exit_code == 0, result.output
+    assert clients["researcher"].get("/api/me").status_code == 401

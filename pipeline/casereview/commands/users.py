@@ -53,5 +53,53 @@ def list_(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
             typer.echo(f"{user.name}\t{user.role}\t{'active' if user.active else 'disabled'}")
 
 
+@users_app.command("set-password")
+def set_password(
+    name: str = typer.Argument(..., help="User name."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Set a new password for a user (their open sessions are ended)."""
+    _update(name, db, password=(sys.stdin.readline().rstrip("\r\n") if password_stdin else
+                                typer.prompt("New password", hide_input=True, confirmation_prompt=True)))
+
+
+@users_app.command("disable")
+def disable(name: str = typer.Argument(..., help="User name."),
+            db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Disable a user: they can no longer log in and their open sessions stop working."""
+    _update(name, db, active=False)
+
+
+@users_app.command("enable")
+def enable(name: str = typer.Argument(..., help="User name."),
+           db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Enable a disabled user again."""
+    _update(name, db, active=True)
+
+
+def _update(name: str, db: str | None, *, password: str | None = None, active: bool | None = None) -> None:
+    from sqlalchemy import delete, select
+
+    from casereview.commands import die
+    from casereview.store import session_factory
+    from casereview.store.models import User, WebSession
+    from casereview.store.service import password_hasher
+
+    if password is not None and len(password) < 8:
+        die("password must have at least 8 characters")
+    with session_factory(db)() as session, session.begin():
+        user = session.scalar(select(User).where(User.name == name))
+        if user is None:
+            die(f"no user {name!r}")
+        if password is not None:
+            user.password_hash = password_hasher().hash(password)
+        if active is not None:
+            user.active = active
+        if password is not None or active is False:
+            session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    typer.echo(f"updated {name}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(users_app, name="users")
