@@ -65,3 +65,23 @@ def test_sigkill_then_restart_finishes_everything_exactly_once(tmp_path):
     keys = [(r["document"], r["item_id"]) for r in rows]
     assert len(keys) == len(set(keys))
     assert {r["document"] for r in rows} <= doc_ids
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
+    make_corpus(tmp_path / "in", 6, pages=1)
+    out = tmp_path / "out"
+    cmd = [*CLI, "process", str(tmp_path / "in"), "--out", str(out), "--jobs", "2", "--quiet"]
+    proc = subprocess.Popen(cmd, env=_env(True), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_journal_files(out)) < 1:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted" in err and "again to resume" in err and "Traceback" not in err
+    manifest = json.loads((out / "manifest.json").read_text())  # compacted, consistent
+    assert 1 <= len(manifest["inputs"]) < 6
+    rerun = subprocess.run(cmd, env=_env(True), capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0
+    assert len(json.loads((out / "manifest.json").read_text())["inputs"]) == 6

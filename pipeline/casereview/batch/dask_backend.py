@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from casereview.batch.pool import Limits, ResultCallback, Task
-from casereview.batch.worker import base_record, failure, process_one
+from casereview.batch.worker import base_record, failure, process_one, warm_up
 
 
 def _client(scheduler: Any, jobs: int):
@@ -38,8 +38,9 @@ def run_dask(tasks: list[Task], on_result: ResultCallback, *, params: dict[str, 
     from distributed import wait
 
     client, owned = _client(scheduler, jobs)
+    futures: dict = {}
     try:
-        futures = {}
+        _warm_up(client, params, stages_spec)
         for task in tasks:
             # key by content so a re-submitted file after a restart is not confused with an old result
             future = client.submit(process_one, task.path, task.sha256, params, stages_spec, pure=False,
@@ -58,6 +59,17 @@ def run_dask(tasks: list[Task], on_result: ResultCallback, *, params: dict[str, 
     finally:
         for resource in owned:
             resource.close()
+
+
+def _warm_up(client, params: dict[str, Any], stages_spec: str | None) -> None:
+    """Load the models on every worker first, so the per-file clock measures files, not start-up."""
+    from casereview.batch.pool import BatchSetupError
+
+    try:
+        client.run(warm_up, params, stages_spec)
+    except Exception as exc:  # model loading: the message is about models, never report text
+        raise BatchSetupError(f"Dask workers could not load the pipeline: {type(exc).__name__}: "
+                              f"{str(exc)[:300]}") from None
 
 
 def _result(future, task: Task) -> dict[str, Any]:

@@ -91,12 +91,12 @@ class Journal:
     # -- writing --------------------------------------------------------------------------------------
     def append(self, record: dict[str, Any]) -> None:
         """Record one event durably (write + flush + fsync) before the caller moves on."""
+        self._apply(record)  # memory first: an interrupt after this still gets the record compacted
         if self._fh is None:
             self._fh = open(self.journal_path, "a", encoding="utf-8")
         self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
-        self._apply(record)
 
     def compact(self) -> None:
         """Fold the journal into manifest.json (atomic), then empty the journal.
@@ -104,6 +104,8 @@ class Journal:
         If we die between the two steps the journal is replayed again next time; replay is idempotent.
         """
         self.close()
+        for record in _read_jsonl(self.journal_path):  # the file is the truth, whatever memory missed
+            self._apply(record)
         atomic_write_json(self.manifest_path, self.manifest())
         if self.journal_path.exists():
             self.journal_path.unlink()

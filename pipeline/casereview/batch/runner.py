@@ -192,7 +192,7 @@ class _Run:
     def finish(self, elapsed: float) -> None:
         """Load what the database lacks, rebuild items.csv, compact the manifest, summarise."""
         try:
-            if self.db_url:
+            if self.db_url and not self.summary.interrupted:  # on Ctrl-C the next run loads the rest
                 self._catch_up_db()
         finally:
             self.journal.compact()
