@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
-from sqlalchemy.exc import DatabaseError
-
 from casereview.store import create_db_engine, get_engine, import_documents, session_factory
 from casereview.store.models import AuditEvent, DocumentRow, ItemRow
 from casereview.store.service import (
@@ -18,6 +15,9 @@ from casereview.store.service import (
     label_records,
     queue_items,
 )
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError
+
 from tests.store.seed import make_document
 
 
@@ -87,9 +87,8 @@ def test_audit_is_append_only_in_the_database(db_url):
         apply_label(s, s.scalars(select(ItemRow)).first(), qa, action="accept")
     engine = get_engine(db_url)
     for stmt in ("UPDATE audit_events SET after = 'x'", "DELETE FROM audit_events"):
-        with pytest.raises(DatabaseError, match="append-only"):
-            with engine.begin() as conn:
-                conn.execute(text(stmt))
+        with pytest.raises(DatabaseError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(stmt))
     with make() as s:
         assert s.scalar(select(AuditEvent.after).limit(1)) == '"verified"'
 

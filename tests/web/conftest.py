@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
-
 from casereview.store import import_documents, session_factory
 from casereview.store.service import create_user
+from fastapi.testclient import TestClient
+
 from tests.store.seed import make_document, write_taxonomy
 
 PASSWORD = "correct-horse-1"

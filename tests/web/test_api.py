@@ -6,12 +6,12 @@ import json
 import re
 
 import pytest
+from casereview.store import session_factory
+from casereview.store.models import ItemRow
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from casereview.store import session_factory
-from casereview.store.models import ItemRow
 from tests.store.seed import make_document
 from tests.web.conftest import PASSWORD, csrf_of, login
 
@@ -187,9 +187,8 @@ def test_item_page_shows_context_prediction_and_shortcuts(clients):
 
 
 def test_export_labels_endpoint_and_cli(clients, env, tmp_path):
-    from typer.testing import CliRunner
-
     from casereview.cli import app as cli
+    from typer.testing import CliRunner
 
     qa = clients["qa"]
     item = _first_pending(qa)
@@ -206,9 +205,8 @@ def test_export_labels_endpoint_and_cli(clients, env, tmp_path):
 
 
 def test_cli_import_and_users(env, tmp_path):
-    from typer.testing import CliRunner
-
     from casereview.cli import app as cli
+    from typer.testing import CliRunner
 
     folder = tmp_path / "batch"
     (folder / "documents").mkdir(parents=True)
@@ -247,9 +245,8 @@ def test_login_next_is_not_an_open_redirect(app, target):
 
 
 def test_disabled_user_loses_access(clients, env):
-    from typer.testing import CliRunner
-
     from casereview.cli import app as cli
+    from typer.testing import CliRunner
 
     assert clients["qa"].get("/api/me").status_code == 200
     result = CliRunner().invoke(cli, ["users", "disable", "qa1", "--db", env["url"]])

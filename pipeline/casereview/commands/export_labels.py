@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -11,8 +10,8 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command("export-labels")
     def export_labels(
-        out: Optional[Path] = typer.Option(None, "--out", help="Output file (stdout without it)."),
-        db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: $CASEREVIEW_DB or "
+        out: Path | None = typer.Option(None, "--out", help="Output file (stdout without it)."),
+        db: str | None = typer.Option(None, "--db", help="Database URL (default: $CASEREVIEW_DB or "
                                          "sqlite:///casereview.db)."),
         status: str = typer.Option("verified", "--status", help="Which items: verified (default)."),
     ) -> None:

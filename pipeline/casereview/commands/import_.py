@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,10 +11,12 @@ def register(app: typer.Typer) -> None:
     @app.command("import")
     def import_(
         folder: Path = typer.Argument(..., help="A results folder (reads DIR/documents/*.json)."),
-        db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: $CASEREVIEW_DB or "
+        db: str | None = typer.Option(None, "--db", help="Database URL (default: $CASEREVIEW_DB or "
                                          "sqlite:///casereview.db)."),
     ) -> None:
         """Import redacted Documents; unredacted ones are refused, naming the file. Re-import is safe."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         from casereview.commands import die, err_console
         from casereview.contracts import ContractError, Document
         from casereview.store import session_factory
@@ -37,9 +38,10 @@ def register(app: typer.Typer) -> None:
                 with make_session() as session, session.begin():
                     import_into(session, [doc])
                 imported += 1
-            except (ContractError, ValueError, OSError) as exc:
+            except (ContractError, ValueError, OSError, SQLAlchemyError) as exc:
                 failed += 1
-                msg = str(exc)
+                # database errors can quote values: give only their kind
+                msg = f"database error ({exc.__class__.__name__})" if isinstance(exc, SQLAlchemyError) else str(exc)
                 if not msg.startswith(path.name):
                     msg = f"{path.name}: {msg}"
                 err_console.print(f"[bold red]error:[/] {msg}", highlight=False, soft_wrap=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 
@@ -12,7 +10,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
         port: int = typer.Option(8000, "--port", help="Port to listen on."),
-        db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: $CASEREVIEW_DB or "
+        db: str | None = typer.Option(None, "--db", help="Database URL (default: $CASEREVIEW_DB or "
                                          "sqlite:///casereview.db)."),
         forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips",
                                                 help="Proxies trusted for X-Forwarded-* (https, client IP)."),

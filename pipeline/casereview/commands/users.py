@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 import typer
 
@@ -18,7 +17,7 @@ def add(
     name: str = typer.Argument(..., help="User name."),
     role: str = typer.Option(..., "--role", help="admin, reviewer, qa or researcher."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
-    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Add a user; the password is prompted for (or read from stdin) and stored as an argon2 hash."""
     from casereview.commands import die
@@ -41,7 +40,7 @@ def add(
 
 
 @users_app.command("list")
-def list_(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+def list_(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """List users and their roles."""
     from sqlalchemy import select
 
@@ -57,7 +56,7 @@ def list_(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
 def set_password(
     name: str = typer.Argument(..., help="User name."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
-    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Set a new password for a user (their open sessions are ended)."""
     _update(name, db, password=(sys.stdin.readline().rstrip("\r\n") if password_stdin else
@@ -66,14 +65,14 @@ def set_password(
 
 @users_app.command("disable")
 def disable(name: str = typer.Argument(..., help="User name."),
-            db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+            db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Disable a user: they can no longer log in and their open sessions stop working."""
     _update(name, db, active=False)
 
 
 @users_app.command("enable")
 def enable(name: str = typer.Argument(..., help="User name."),
-           db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+           db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Enable a disabled user again."""
     _update(name, db, active=True)
 

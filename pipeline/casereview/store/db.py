@@ -34,10 +34,12 @@ def create_db_engine(db_url: str | None = None, *, migrate: bool = True) -> Engi
     """A new engine for the URL; with migrate=True the schema is brought to `head` first."""
     url = resolve_db_url(db_url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        # hide_parameters: SQL errors must not echo bound values (item text) into logs or tracebacks.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     if migrate:
         upgrade(engine)
     return engine

@@ -7,7 +7,7 @@ store/migrations are the source of truth for the schema; these classes must matc
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -15,11 +15,11 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
-    Index,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -28,7 +28,7 @@ ITEM_STATUSES: tuple[str, ...] = ("pending", "verified")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)  # stored naive, always UTC
+    return datetime.now(UTC).replace(tzinfo=None)  # stored naive, always UTC
 
 
 class Base(DeclarativeBase):
@@ -87,7 +87,7 @@ class DocumentRow(Base):
     themes: Mapped[list[Any]] = mapped_column(JSON, default=list)  # document theme roll-up
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    items: Mapped[list["ItemRow"]] = relationship(back_populates="document", order_by="ItemRow.start")
+    items: Mapped[list[ItemRow]] = relationship(back_populates="document", order_by="ItemRow.start")
 
 
 class ItemRow(Base):

@@ -4,14 +4,13 @@ create_app(db_url) builds a FastAPI app over the database at db_url (migrated on
 logged-in user except /login and /static; every state-changing route checks a CSRF token.
 """
 
-from __future__ import annotations
 
 import csv
 import io
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
@@ -19,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -53,8 +53,13 @@ IMPORTERS = ("reviewer", "admin")
 EXPORTERS = ("researcher", "admin")
 LABEL_READERS = ("researcher", "admin", "qa")
 
-DEFAULTS = {"login_max_failures": 5, "login_window_seconds": 300, "session_hours": 12,
-            "context_paragraphs": 2, "queue_page_size": 200}
+DEFAULTS = {
+    "login_max_failures": 5,
+    "login_window_seconds": 300,
+    "session_hours": 12,
+    "context_paragraphs": 2,
+    "queue_page_size": 200,
+}
 
 
 class NotAuthenticated(Exception):
@@ -72,8 +77,9 @@ def _safe_next(target: str | None) -> str:
     return "/queue"
 
 
-def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = None,
-               secure_cookies: bool | None = None) -> FastAPI:
+def create_app(
+    db_url: str | None = None, *, taxonomy_dir: str | Path | None = None, secure_cookies: bool | None = None
+) -> FastAPI:
     """The app over db_url (CASEREVIEW_DB or sqlite:///casereview.db); migrations run here."""
     params = {**DEFAULTS, **stage_params("web")}
     taxonomy: Taxonomy = load_taxonomy(taxonomy_dir)  # fails clearly naming the missing file
@@ -97,7 +103,7 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         with SessionLocal() as db:
             yield db
 
-    def current_session(request: Request, db: Session = Depends(get_db)) -> WebSession:
+    def current_session(request: Request, db: Annotated[Session, Depends(get_db)]) -> WebSession:
         ws = sec.load_session(db, request.cookies.get(sec.SESSION_COOKIE))
         if ws is None:
             raise NotAuthenticated()
@@ -105,21 +111,23 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         request.state.csrf = ws.csrf_token
         return ws
 
-    def user_dep(ws: WebSession = Depends(current_session)) -> User:
+    def user_dep(ws: Annotated[WebSession, Depends(current_session)]) -> User:
         return ws.user
 
     def roles(*allowed: str):
-        def dep(user: User = Depends(user_dep)) -> User:
+        def dep(user: Annotated[User, Depends(user_dep)]) -> User:
             if user.role not in allowed:
                 raise HTTPException(403, "your role may not do this")
             return user
+
         return dep
 
-    async def csrf(request: Request, ws: WebSession = Depends(current_session)) -> None:
+    async def csrf(request: Request, ws: Annotated[WebSession, Depends(current_session)]) -> None:
         """Every state-changing route depends on this: header for the API, hidden field for forms."""
         token = request.headers.get(sec.CSRF_HEADER)
         if not token and request.headers.get("content-type", "").startswith(
-                ("application/x-www-form-urlencoded", "multipart/form-data")):
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
             token = (await request.form()).get(sec.CSRF_FIELD)
         if not sec.tokens_match(token, ws.csrf_token):
             raise HTTPException(403, "missing or invalid CSRF token")
@@ -141,7 +149,8 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        )
         return response
 
     @app.exception_handler(NotAuthenticated)
@@ -159,13 +168,32 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
 
     # -- login ---------------------------------------------------------------------------------------
 
-    def login_page(request: Request, status: int = 200, error: str | None = None, next_: str = "/queue",
-                   headers: dict[str, str] | None = None) -> HTMLResponse:
+    def login_page(
+        request: Request,
+        status: int = 200,
+        error: str | None = None,
+        next_: str = "/queue",
+        headers: dict[str, str] | None = None,
+    ) -> HTMLResponse:
         raw = sec.secrets.token_urlsafe(24)
-        response = page(request, "login.html", status=status, error=error, next=_safe_next(next_),
-                        login_csrf=sec.login_serializer(secret).dumps(raw), user=None)
-        response.set_cookie(sec.LOGIN_COOKIE, raw, httponly=True, samesite="lax", secure=secure(request),
-                            max_age=7200, path="/login")
+        response = page(
+            request,
+            "login.html",
+            status=status,
+            error=error,
+            next=_safe_next(next_),
+            login_csrf=sec.login_serializer(secret).dumps(raw),
+            user=None,
+        )
+        response.set_cookie(
+            sec.LOGIN_COOKIE,
+            raw,
+            httponly=True,
+            samesite="lax",
+            secure=secure(request),
+            max_age=7200,
+            path="/login",
+        )
         for k, v in (headers or {}).items():
             response.headers[k] = v
         return response
@@ -175,8 +203,15 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         return login_page(request, next_=next)
 
     @app.post("/login")
-    def login(request: Request, username: str = Form(""), password: str = Form(""),
-              csrf_token: str = Form(""), next: str = Form("/queue"), db: Session = Depends(get_db)):
+    def login(
+        *,
+        request: Request,
+        username: Annotated[str, Form()] = "",
+        password: Annotated[str, Form()] = "",
+        csrf_token: Annotated[str, Form()] = "",
+        next: Annotated[str, Form()] = "/queue",
+        db: Annotated[Session, Depends(get_db)],
+    ):
         if not sec.login_csrf_check(secret, request.cookies.get(sec.LOGIN_COOKIE), csrf_token):
             return login_page(request, 403, "The form expired. Please try again.", next)
         ip = request.client.host if request.client else "unknown"
@@ -184,8 +219,13 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         limit, window = int(params["login_max_failures"]), int(params["login_window_seconds"])
         if sec.too_many_failures(db, username, ip, limit, window):
             log.warning("login rate-limited for a user name from %s", ip)
-            return login_page(request, 429, "Too many failed attempts. Wait a few minutes and try again.",
-                              next, headers={"Retry-After": str(window)})
+            return login_page(
+                request,
+                429,
+                "Too many failed attempts. Wait a few minutes and try again.",
+                next,
+                headers={"Retry-After": str(window)},
+            )
         user = authenticate(db, username, password)
         if user is None:
             sec.record_failure(db, username, ip, window)
@@ -195,13 +235,20 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         db.commit()
         log.info("user %s logged in", user.name)
         response = RedirectResponse(_safe_next(next), status_code=303)
-        response.set_cookie(sec.SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure(request),
-                            max_age=int(float(params["session_hours"]) * 3600), path="/")
+        response.set_cookie(
+            sec.SESSION_COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=secure(request),
+            max_age=int(float(params["session_hours"]) * 3600),
+            path="/",
+        )
         response.delete_cookie(sec.LOGIN_COOKIE, path="/login")
         return response
 
     @app.post("/logout", dependencies=[Depends(csrf)])
-    def logout(ws: WebSession = Depends(current_session), db: Session = Depends(get_db)):
+    def logout(ws: Annotated[WebSession, Depends(current_session)], db: Annotated[Session, Depends(get_db)]):
         row = db.get(WebSession, ws.id)
         if row is not None:
             db.delete(row)
@@ -212,10 +259,20 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
 
     # -- queue and items -------------------------------------------------------------------------------
 
-    def queue_filter(document: str | None = None, kind: str | None = None, category: str | None = None,
-                     theme: str | None = None, status: str | None = "pending") -> QueueFilter:
-        return QueueFilter(document=document or None, kind=kind or None, category=category or None,
-                           theme=theme or None, status=None if status in ("", "all") else status)
+    def queue_filter(
+        document: str | None = None,
+        kind: str | None = None,
+        category: str | None = None,
+        theme: str | None = None,
+        status: str | None = "pending",
+    ) -> QueueFilter:
+        return QueueFilter(
+            document=document or None,
+            kind=kind or None,
+            category=category or None,
+            theme=theme or None,
+            status=None if status in ("", "all") else status,
+        )
 
     def filter_query(flt: QueueFilter) -> str:
         q = flt.as_query()
@@ -225,14 +282,32 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
 
     def item_json(item: ItemRow) -> dict[str, Any]:
         return {
-            "pk": item.pk, "id": item.item_id, "document": item.document_id, "kind": item.kind,
-            "number": item.number, "section": item.section, "text": item.text, "start": item.start,
-            "end": item.end, "confidence": item.confidence, "status": item.status,
-            "predicted": {"scie": item.pred_scie, "scie_scores": item.pred_scie_scores,
-                          "scie_runner_up": item.pred_scie_runner_up, "themes": item.pred_themes,
-                          "theme_scores": item.pred_theme_scores, "evidence": item.evidence},
-            "verified": {"scie": item.verified_scie, "themes": item.verified_themes, "by": item.verified_by,
-                         "at": when(item.verified_at) or None, "comment": item.comment},
+            "pk": item.pk,
+            "id": item.item_id,
+            "document": item.document_id,
+            "kind": item.kind,
+            "number": item.number,
+            "section": item.section,
+            "text": item.text,
+            "start": item.start,
+            "end": item.end,
+            "confidence": item.confidence,
+            "status": item.status,
+            "predicted": {
+                "scie": item.pred_scie,
+                "scie_scores": item.pred_scie_scores,
+                "scie_runner_up": item.pred_scie_runner_up,
+                "themes": item.pred_themes,
+                "theme_scores": item.pred_theme_scores,
+                "evidence": item.evidence,
+            },
+            "verified": {
+                "scie": item.verified_scie,
+                "themes": item.verified_themes,
+                "by": item.verified_by,
+                "at": when(item.verified_at) or None,
+                "comment": item.comment,
+            },
             "version": item.version,
         }
 
@@ -243,68 +318,148 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         return item
 
     @app.get("/")
-    def home(_user: User = Depends(user_dep)):
+    def home(_user: Annotated[User, Depends(user_dep)]):
         return RedirectResponse("/queue", status_code=303)
 
     @app.get("/queue", response_class=HTMLResponse)
-    def queue_page(request: Request, flt: QueueFilter = Depends(queue_filter), offset: int = 0,
-                   db: Session = Depends(get_db), user: User = Depends(user_dep)):
+    def queue_page(
+        *,
+        request: Request,
+        flt: Annotated[QueueFilter, Depends(queue_filter)],
+        offset: int = 0,
+        db: Annotated[Session, Depends(get_db)],
+        user: Annotated[User, Depends(user_dep)],
+    ):
         items = queue_items(db, flt)
         size = int(params["queue_page_size"])
         offset = max(0, offset)
         documents = list(db.scalars(select(DocumentRow.id).order_by(DocumentRow.id)))
-        return page(request, "queue.html", items=items[offset:offset + size], total=len(items), offset=offset,
-                    size=size, flt=flt, fq=filter_query(flt), documents=documents,
-                    msg=request.query_params.get("msg"))
+        return page(
+            request,
+            "queue.html",
+            items=items[offset : offset + size],
+            total=len(items),
+            offset=offset,
+            size=size,
+            flt=flt,
+            fq=filter_query(flt),
+            documents=documents,
+            msg=request.query_params.get("msg"),
+        )
 
     @app.get("/api/queue")
-    def api_queue(flt: QueueFilter = Depends(queue_filter), limit: int = 200, offset: int = 0,
-                  db: Session = Depends(get_db), _user: User = Depends(user_dep)):
+    def api_queue(
+        *,
+        flt: Annotated[QueueFilter, Depends(queue_filter)],
+        limit: int = 200,
+        offset: int = 0,
+        db: Annotated[Session, Depends(get_db)],
+        _user: Annotated[User, Depends(user_dep)],
+    ):
         items = queue_items(db, flt)
-        return {"total": len(items), "items": [item_json(i) for i in items[offset:offset + limit]]}
+        return {"total": len(items), "items": [item_json(i) for i in items[offset : offset + limit]]}
 
     @app.get("/items/{pk}", response_class=HTMLResponse)
-    def item_page(request: Request, pk: int, flt: QueueFilter = Depends(queue_filter),
-                  db: Session = Depends(get_db), user: User = Depends(user_dep)):
+    def item_page(
+        *,
+        request: Request,
+        pk: int,
+        flt: Annotated[QueueFilter, Depends(queue_filter)],
+        db: Annotated[Session, Depends(get_db)],
+        user: Annotated[User, Depends(user_dep)],
+    ):
         return render_item(request, db, get_item(db, pk), flt, user)
 
-    def render_item(request: Request, db: Session, item: ItemRow, flt: QueueFilter, user: User,
-                    status: int = 200, error: str | None = None, form: dict | None = None) -> HTMLResponse:
+    def render_item(
+        request: Request,
+        db: Session,
+        item: ItemRow,
+        flt: QueueFilter,
+        user: User,
+        status: int = 200,
+        error: str | None = None,
+        form: dict | None = None,
+    ) -> HTMLResponse:
         prev_pk, next_pk = neighbours(db, flt, item.pk)
         queue = queue_items(db, flt)
         position = next((n for n, i in enumerate(queue, 1) if i.pk == item.pk), None)
         doc = item.document
-        context = context_html(doc.text, item.text, item.start, item.end, item.evidence,
-                               around=int(params["context_paragraphs"]))
+        context = context_html(
+            doc.text, item.text, item.start, item.end, item.evidence, around=int(params["context_paragraphs"])
+        )
         ranked_themes = sorted((item.pred_theme_scores or {}).items(), key=lambda kv: -kv[1])
-        return page(request, "item.html", status=status, item=item, doc=doc, context=context, flt=flt,
-                    fq=filter_query(flt), prev_pk=prev_pk, next_pk=next_pk, position=position,
-                    queue_total=len(queue), can_edit=user.role in LABEL_EDITORS, audit=audit_rows(db, item.pk),
-                    ranked_themes=ranked_themes, error=error, form=form,
-                    selected_scie=(form or {}).get("scie", item.current_scie),
-                    selected_themes=(form or {}).get("themes", item.current_themes),
-                    msg=request.query_params.get("msg"))
+        return page(
+            request,
+            "item.html",
+            status=status,
+            item=item,
+            doc=doc,
+            context=context,
+            flt=flt,
+            fq=filter_query(flt),
+            prev_pk=prev_pk,
+            next_pk=next_pk,
+            position=position,
+            queue_total=len(queue),
+            can_edit=user.role in LABEL_EDITORS,
+            audit=audit_rows(db, item.pk),
+            ranked_themes=ranked_themes,
+            error=error,
+            form=form,
+            selected_scie=(form or {}).get("scie", item.current_scie),
+            selected_themes=(form or {}).get("themes", item.current_themes),
+            msg=request.query_params.get("msg"),
+        )
 
     @app.post("/items/{pk}", dependencies=[Depends(csrf)])
-    def item_post(request: Request, pk: int, action: str = Form("save"), scie: str = Form(""),
-                  themes: list[str] = Form([]), comment: str = Form(""), version: int | None = Form(None),
-                  q_document: str = Form(""), q_kind: str = Form(""), q_category: str = Form(""),
-                  q_theme: str = Form(""), q_status: str = Form("pending"),
-                  db: Session = Depends(get_db), user: User = Depends(roles(*LABEL_EDITORS))):
+    def item_post(
+        *,
+        request: Request,
+        pk: int,
+        action: Annotated[str, Form()] = "save",
+        scie: Annotated[str, Form()] = "",
+        themes: Annotated[list[str] | None, Form()] = None,
+        comment: Annotated[str, Form()] = "",
+        version: Annotated[int | None, Form()] = None,
+        q_document: Annotated[str, Form()] = "",
+        q_kind: Annotated[str, Form()] = "",
+        q_category: Annotated[str, Form()] = "",
+        q_theme: Annotated[str, Form()] = "",
+        q_status: Annotated[str, Form()] = "pending",
+        db: Annotated[Session, Depends(get_db)],
+        user: Annotated[User, Depends(roles(*LABEL_EDITORS))],
+    ):
         flt = queue_filter(q_document, q_kind, q_category, q_theme, q_status)
         item = get_item(db, pk)
         _prev, next_pk = neighbours(db, flt, pk)  # before the change moves the item out of the queue
         try:
-            apply_label(db, item, user, action=action, scie=scie, themes=themes, comment=comment,
-                        expected_version=version, scie_ids=[c.id for c in taxonomy.scie],
-                        theme_ids=[t.id for t in taxonomy.themes])
+            apply_label(
+                db,
+                item,
+                user,
+                action=action,
+                scie=scie,
+                themes=themes or [],
+                comment=comment,
+                expected_version=version,
+                scie_ids=[c.id for c in taxonomy.scie],
+                theme_ids=[t.id for t in taxonomy.themes],
+            )
         except PermissionError as exc:
             raise HTTPException(403, str(exc)) from None
         except StoreError as exc:
             db.rollback()
             code = 409 if isinstance(exc, ConflictError) else 400
-            return render_item(request, db, get_item(db, pk), flt, user, status=code, error=str(exc),
-                               form={"scie": scie, "themes": themes, "comment": comment})
+            return render_item(
+                request,
+                db,
+                get_item(db, pk),
+                flt,
+                user,
+                status=code,
+                error=str(exc),
+                form={"scie": scie, "themes": themes or [], "comment": comment},
+            )
         db.commit()
         log.info("user %s %s item %s", user.name, action, pk)
         fq = filter_query(flt)
@@ -313,7 +468,7 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         return RedirectResponse(f"/queue?{fq}&msg=done", status_code=303)
 
     @app.get("/api/items/{pk}")
-    def api_item(pk: int, db: Session = Depends(get_db), _user: User = Depends(user_dep)):
+    def api_item(pk: int, db: Annotated[Session, Depends(get_db)], _user: Annotated[User, Depends(user_dep)]):
         return item_json(get_item(db, pk))
 
     def api_label(pk: int, body: dict[str, Any], action: str, db: Session, user: User):
@@ -324,9 +479,18 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         if themes is not None and not (isinstance(themes, list) and all(isinstance(t, str) for t in themes)):
             raise HTTPException(422, "themes must be a list of theme ids")
         try:
-            events = apply_label(db, item, user, action=action, scie=body.get("scie"), themes=themes,
-                                 comment=body.get("comment"), expected_version=body.get("version"),
-                                 scie_ids=[c.id for c in taxonomy.scie], theme_ids=[t.id for t in taxonomy.themes])
+            events = apply_label(
+                db,
+                item,
+                user,
+                action=action,
+                scie=body.get("scie"),
+                themes=themes,
+                comment=body.get("comment"),
+                expected_version=body.get("version"),
+                scie_ids=[c.id for c in taxonomy.scie],
+                theme_ids=[t.id for t in taxonomy.themes],
+            )
         except PermissionError as exc:
             raise HTTPException(403, str(exc)) from None
         except ConflictError as exc:
@@ -338,55 +502,87 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         return {"item": item_json(item), "audit": [e.id for e in events]}
 
     @app.post("/api/items/{pk}/accept", dependencies=[Depends(csrf)])
-    async def api_accept(pk: int, request: Request, db: Session = Depends(get_db),
-                         user: User = Depends(roles(*LABEL_EDITORS))):
+    async def api_accept(
+        pk: int,
+        request: Request,
+        db: Annotated[Session, Depends(get_db)],
+        user: Annotated[User, Depends(roles(*LABEL_EDITORS))],
+    ):
         body = await _json_body(request)
         return api_label(pk, body, "accept", db, user)
 
     @app.post("/api/items/{pk}/labels", dependencies=[Depends(csrf)])
-    async def api_labels(pk: int, request: Request, db: Session = Depends(get_db),
-                         user: User = Depends(roles(*LABEL_EDITORS))):
+    async def api_labels(
+        pk: int,
+        request: Request,
+        db: Annotated[Session, Depends(get_db)],
+        user: Annotated[User, Depends(roles(*LABEL_EDITORS))],
+    ):
         body = await _json_body(request)
         return api_label(pk, body, "save", db, user)
 
     @app.get("/api/items/{pk}/audit")
-    def api_item_audit(pk: int, db: Session = Depends(get_db), _user: User = Depends(user_dep)):
+    def api_item_audit(
+        pk: int, db: Annotated[Session, Depends(get_db)], _user: Annotated[User, Depends(user_dep)]
+    ):
         get_item(db, pk)
         return audit_rows(db, pk)
 
     # -- audit ---------------------------------------------------------------------------------------
 
     @app.get("/audit", response_class=HTMLResponse)
-    def audit_page(request: Request, db: Session = Depends(get_db), user: User = Depends(user_dep)):
+    def audit_page(
+        request: Request, db: Annotated[Session, Depends(get_db)], user: Annotated[User, Depends(user_dep)]
+    ):
         rows = audit_rows(db)
-        return page(request, "audit.html", rows=list(reversed(rows))[:500], total=len(rows),
-                    can_export=user.role in EXPORTERS)
+        return page(
+            request,
+            "audit.html",
+            rows=list(reversed(rows))[:500],
+            total=len(rows),
+            can_export=user.role in EXPORTERS,
+        )
 
     def audit_download(db: Session, fmt: str) -> Response:
         rows = audit_rows(db)
         if fmt == "jsonl":
             body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-            return Response(body, media_type="application/x-ndjson",
-                            headers={"Content-Disposition": 'attachment; filename="audit.jsonl"'})
+            return Response(
+                body,
+                media_type="application/x-ndjson",
+                headers={"Content-Disposition": 'attachment; filename="audit.jsonl"'},
+            )
         if fmt == "csv":
             buf = io.StringIO()
             cols = ["id", "at", "user", "document", "item", "action", "field", "before", "after", "comment"]
             writer = csv.writer(buf)
             writer.writerow(cols)
             for r in rows:
-                vals = [r[c] if c not in ("before", "after") else json.dumps(r[c], ensure_ascii=False)
-                        for c in cols]
+                vals = [
+                    r[c] if c not in ("before", "after") else json.dumps(r[c], ensure_ascii=False)
+                    for c in cols
+                ]
                 writer.writerow([_csv_cell(v) for v in vals])
-            return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
+            return Response(
+                buf.getvalue(),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+            )
         raise HTTPException(404, "format must be csv or jsonl")
 
     @app.get("/audit/export.{fmt}")
-    def audit_export(fmt: str, db: Session = Depends(get_db), _user: User = Depends(roles(*EXPORTERS))):
+    def audit_export(
+        fmt: str, db: Annotated[Session, Depends(get_db)], _user: Annotated[User, Depends(roles(*EXPORTERS))]
+    ):
         return audit_download(db, fmt)
 
     @app.get("/api/audit")
-    def api_audit(format: str = "json", db: Session = Depends(get_db), user: User = Depends(user_dep)):
+    def api_audit(
+        *,
+        format: str = "json",
+        db: Annotated[Session, Depends(get_db)],
+        user: Annotated[User, Depends(user_dep)],
+    ):
         if format in ("csv", "jsonl"):
             if user.role not in EXPORTERS:
                 raise HTTPException(403, "your role may not export the audit trail")
@@ -396,14 +592,18 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
     # -- agreement -------------------------------------------------------------------------------------
 
     def agreement_data(db: Session):
-        return agreement(db, [(c.id, c.label) for c in taxonomy.scie], [(t.id, t.label) for t in taxonomy.themes])
+        return agreement(
+            db, [(c.id, c.label) for c in taxonomy.scie], [(t.id, t.label) for t in taxonomy.themes]
+        )
 
     @app.get("/agreement", response_class=HTMLResponse)
-    def agreement_page(request: Request, db: Session = Depends(get_db), _user: User = Depends(user_dep)):
+    def agreement_page(
+        request: Request, db: Annotated[Session, Depends(get_db)], _user: Annotated[User, Depends(user_dep)]
+    ):
         return page(request, "agreement.html", a=agreement_data(db))
 
     @app.get("/api/agreement")
-    def api_agreement(db: Session = Depends(get_db), _user: User = Depends(user_dep)):
+    def api_agreement(db: Annotated[Session, Depends(get_db)], _user: Annotated[User, Depends(user_dep)]):
         from dataclasses import asdict
 
         return asdict(agreement_data(db))
@@ -422,9 +622,14 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
                 import_into(db, [doc])
                 db.commit()
                 imported.append({"file": sec_name, "document": doc.id, "items": len(doc.items)})
-            except (ContractError, ValueError, UnicodeDecodeError) as exc:
+            except (ContractError, ValueError, UnicodeDecodeError, SQLAlchemyError) as exc:
                 db.rollback()
-                msg = str(exc) if not isinstance(exc, UnicodeDecodeError) else "not UTF-8 text"
+                if isinstance(exc, SQLAlchemyError):  # its message can quote stored values: kind only
+                    msg = f"database error ({exc.__class__.__name__})"
+                elif isinstance(exc, UnicodeDecodeError):
+                    msg = "not UTF-8 text"
+                else:
+                    msg = str(exc)
                 errors.append({"file": Path(name).name, "error": msg.removeprefix(f"{Path(name).name}: ")})
         return {"imported": imported, "errors": errors}
 
@@ -436,27 +641,45 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         return [(f.name, f.read_bytes()) for f in files]
 
     @app.get("/import", response_class=HTMLResponse)
-    def import_form(request: Request, _user: User = Depends(roles(*IMPORTERS))):
+    def import_form(request: Request, _user: Annotated[User, Depends(roles(*IMPORTERS))]):
         return page(request, "import.html", result=None)
 
     @app.post("/import", response_class=HTMLResponse, dependencies=[Depends(csrf)])
-    async def import_upload(request: Request, files: list[UploadFile] = File(default=[]),
-                            folder: str = Form(""), db: Session = Depends(get_db),
-                            user: User = Depends(roles(*IMPORTERS))):
-        payloads = [(f.filename or "upload.json", await f.read()) for f in files if f.filename]
+    async def import_upload(
+        *,
+        request: Request,
+        files: Annotated[list[UploadFile] | None, File()] = None,
+        folder: Annotated[str, Form()] = "",
+        db: Annotated[Session, Depends(get_db)],
+        user: Annotated[User, Depends(roles(*IMPORTERS))],
+    ):
+        payloads = [(f.filename or "upload.json", await f.read()) for f in files or [] if f.filename]
         if folder.strip():
             try:
                 payloads += folder_payloads(folder.strip())
             except HTTPException:
-                return page(request, "import.html", status=400, result=None,
-                            error="That folder does not exist on the server.")
+                return page(
+                    request,
+                    "import.html",
+                    status=400,
+                    result=None,
+                    error="That folder does not exist on the server.",
+                )
         result = import_payloads(db, payloads)
-        log.info("user %s imported %d documents (%d refused)", user.name, len(result["imported"]),
-                 len(result["errors"]))
+        log.info(
+            "user %s imported %d documents (%d refused)",
+            user.name,
+            len(result["imported"]),
+            len(result["errors"]),
+        )
         return page(request, "import.html", status=200 if not result["errors"] else 400, result=result)
 
     @app.post("/api/import", dependencies=[Depends(csrf)])
-    async def api_import(request: Request, db: Session = Depends(get_db), user: User = Depends(roles(*IMPORTERS))):
+    async def api_import(
+        request: Request,
+        db: Annotated[Session, Depends(get_db)],
+        user: Annotated[User, Depends(roles(*IMPORTERS))],
+    ):
         body = await _json_body(request)
         payloads: list[tuple[str, bytes | str]] = []
         if isinstance(body, dict) and body.get("folder"):
@@ -473,24 +696,42 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
     # -- label export ----------------------------------------------------------------------------------
 
     @app.get("/export/labels.jsonl")
-    def export_labels(db: Session = Depends(get_db), _user: User = Depends(roles(*LABEL_READERS))):
+    def export_labels(
+        db: Annotated[Session, Depends(get_db)], _user: Annotated[User, Depends(roles(*LABEL_READERS))]
+    ):
         body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in label_records(db, "verified"))
-        return Response(body, media_type="application/x-ndjson",
-                        headers={"Content-Disposition": 'attachment; filename="verified_labels.jsonl"'})
+        return Response(
+            body,
+            media_type="application/x-ndjson",
+            headers={"Content-Disposition": 'attachment; filename="verified_labels.jsonl"'},
+        )
 
     @app.get("/api/export/labels")
-    def api_export_labels(db: Session = Depends(get_db), _user: User = Depends(roles(*LABEL_READERS))):
+    def api_export_labels(
+        db: Annotated[Session, Depends(get_db)], _user: Annotated[User, Depends(roles(*LABEL_READERS))]
+    ):
         return label_records(db, "verified")
 
     # -- users (admin) ---------------------------------------------------------------------------------
 
     @app.get("/users", response_class=HTMLResponse)
-    def users_page(request: Request, db: Session = Depends(get_db), _user: User = Depends(roles("admin"))):
+    def users_page(
+        request: Request,
+        db: Annotated[Session, Depends(get_db)],
+        _user: Annotated[User, Depends(roles("admin"))],
+    ):
         return page(request, "users.html", users=list(db.scalars(select(User).order_by(User.name))))
 
     @app.post("/users", response_class=HTMLResponse, dependencies=[Depends(csrf)])
-    def users_add(request: Request, name: str = Form(""), role: str = Form(""), password: str = Form(""),
-                  db: Session = Depends(get_db), _user: User = Depends(roles("admin"))):
+    def users_add(
+        *,
+        request: Request,
+        name: Annotated[str, Form()] = "",
+        role: Annotated[str, Form()] = "",
+        password: Annotated[str, Form()] = "",
+        db: Annotated[Session, Depends(get_db)],
+        _user: Annotated[User, Depends(roles("admin"))],
+    ):
         error = None
         try:
             create_user(db, name, role, password)
@@ -498,11 +739,16 @@ def create_app(db_url: str | None = None, *, taxonomy_dir: str | Path | None = N
         except StoreError as exc:
             db.rollback()
             error = str(exc)
-        return page(request, "users.html", status=400 if error else 200, error=error,
-                    users=list(db.scalars(select(User).order_by(User.name))))
+        return page(
+            request,
+            "users.html",
+            status=400 if error else 200,
+            error=error,
+            users=list(db.scalars(select(User).order_by(User.name))),
+        )
 
     @app.get("/api/me")
-    def api_me(request: Request, user: User = Depends(user_dep)):
+    def api_me(request: Request, user: Annotated[User, Depends(user_dep)]):
         return {"name": user.name, "role": user.role, "csrf_token": request.state.csrf}
 
     return app
