@@ -2,7 +2,7 @@
 
 Used once per review pass: ids refer to the current compiled units.jsonl, edits are written back to
 the hand-written batch line with the same text, so the batch files stay the single source of truth.
-Usage: python relabel.py 'add:eng=C0041,C0108' 'del:sx=C0050' ...
+Usage: python relabel.py 'add:eng=C0041,C0108' 'del:sx=C0050' 'scie:ms,hr=C0041' ...
 """
 import json, pathlib, re, sys
 
@@ -21,12 +21,15 @@ for f in sorted(HERE.glob("batch_*.txt")):
         m = re.match(r"^([RFP]) ([^|]*?) \|(.*?\|.*?\|) (.*)$", line)
         if m and m.group(4) in edits:
             th = [c for c in m.group(2).split(",") if c and c != "-"]
+            sc, cf = m.group(3).split("|")[:2]
             for op, code in edits[m.group(4)]:
+                if op == "scie":
+                    sc = " " + " ".join(code.split(",")) + " "
                 if op == "add" and code not in th:
                     th.append(code)
                 if op == "del" and code in th:
                     th.remove(code)
-            lines[k] = f"{m.group(1)} {','.join(th) or '-'} |{m.group(3)} {m.group(4)}"
+            lines[k] = f"{m.group(1)} {','.join(th) or '-'} |{sc}|{cf}| {m.group(4)}"
             done += 1
     f.write_text("\n".join(lines) + "\n")
 print(f"edited {done} lines for {len(edits)} texts")
