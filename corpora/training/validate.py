@@ -94,13 +94,24 @@ def main():
         if u.get("confidence") not in CONFS:
             errors.append(f"line {n}: confidence {u.get('confidence')}")
         units.append(u)
+    schema_path = HERE / "schema.json"
+    if schema_path.exists():
+        try:
+            import jsonschema
+            v = jsonschema.Draft202012Validator(json.loads(schema_path.read_text()))
+            for u in units:
+                for e in v.iter_errors(u):
+                    errors.append(f"{u.get('id')}: schema: {e.message}")
+        except ImportError:
+            pass
     for e in errors[:50]:
         print("ERROR", e)
     report(units, themes_ok, scie_ok, markdown)
     if errors:
         print(f"{len(errors)} errors")
         sys.exit(1)
-    print("OK")
+    if not markdown:
+        print("OK")
 
 
 def report(units, themes_ok, scie_ok, markdown):
@@ -117,6 +128,10 @@ def report(units, themes_ok, scie_ok, markdown):
         print("| type | units | share |\n|---|---|---|")
         for k in sorted(TYPES):
             print(f"| {k} | {ty[k]} | {ty[k]/n:.0%} |")
+        kinds = collections.Counter(u["doc"].split("-")[1] for u in units)
+        print("\n| imagined source (doc key) | units |\n|---|---|")
+        for k, v in kinds.most_common():
+            print(f"| syn-{k}-* | {v} |")
         print("\n| theme | positive units |\n|---|---|")
         for k in sorted(themes_ok, key=lambda k: -th[k]):
             print(f"| {k} | {th[k]} |")
