@@ -69,7 +69,10 @@ def chi_number(rng: random.Random) -> str:
 
 
 def ni_number(rng: random.Random) -> str:
-    first, second = rng.choice("ABCEGHJKLMNOPRSTWXYZ"), rng.choice("ABCEGHJKLMNPRSTWXYZ")
+    while True:  # HMRC never issues D, F, I, Q, U, V; O second; or BG, GB, KN, NK, NT, TN, ZZ
+        first, second = rng.choice("ABCEGHJKLMNOPRSTWXYZ"), rng.choice("ABCEGHJKLMNPRSTWXYZ")
+        if first + second not in {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}:
+            break
     digits = "".join(rng.choice(string.digits) for _ in range(6))
     return f"{first}{second} {digits[:2]} {digits[2:4]} {digits[4:]} {rng.choice('ABCD')}"
 

@@ -28,6 +28,7 @@ ENTITY_LABELS = {
     "DATE_OF_BIRTH": "DATE_OF_BIRTH",
 }
 
+TRUSTED_NAME_RULES = {"TitledNameRecognizer", "CuedNameRecognizer"}  # no NER plausibility filter for these
 PLACE_OR_ORG = {"GPE", "LOC", "FAC", "ORG", "NORP"}
 
 DEFAULTS: dict[str, Any] = {
@@ -115,7 +116,50 @@ def detect(text: str, params: dict[str, Any], lists: RedactionLists):
     artifacts = analyzer.nlp_engine.process_text(text, LANGUAGE)
     results = analyzer.analyze(text, language=LANGUAGE, nlp_artifacts=artifacts,
                                entities=list(ENTITY_LABELS), score_threshold=params["score_threshold"])
-    return results, entity_votes(artifacts.entities)
+    nlp = analyzer.nlp_engine.nlp[LANGUAGE]
+    return results, entity_votes(artifacts.entities), list(artifacts.entities) + caps_run_entities(text, nlp)
+
+
+CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’\-]+(?:[ ]+[A-Z][A-Z'’\-]*)+\b")
+
+
+class CharSpanEntity:
+    """Just enough of a spaCy Span (label_, offsets, tokens) for entities found in re-cased text."""
+
+    def __init__(self, span, offset: int, text: str):
+        self.label_ = span.label_
+        self.start_char, self.end_char = span.start_char + offset, span.end_char + offset
+        self._tokens = [t for t in span]
+
+    def __iter__(self):
+        return iter(self._tokens)
+
+    def __len__(self):
+        return len(self._tokens)
+
+
+def caps_run_entities(text: str, nlp) -> list:
+    """NER reads upper-case text poorly ("SAMANTHA JANE GOULD WAS SEEN"): re-read such runs re-cased.
+
+    Words the document (or English) uses in lower case are lower-cased, the rest Title-cased, so the run
+    reads "Samantha Jane Gould was seen". Only the runs are re-read (same length, so offsets carry over),
+    through the model's NER alone.
+    """
+    runs = [m for m in CAPS_RUN.finditer(text) if len(m.group().split()) >= 2]
+    if not runs:
+        return []
+    lower = {w for w in re.findall(r"[a-z]+", text)} | set(nlp.Defaults.stop_words)
+
+    def recase(match: re.Match) -> str:
+        return re.sub(r"[A-Z][A-Z'’]*", lambda w: w.group().lower() if w.group().lower() in lower
+                      else w.group().title(), match.group())
+
+    found = []
+    with nlp.select_pipes(enable=["tok2vec", "ner"]):
+        for match, doc in zip(runs, nlp.pipe(recase(m) for m in runs)):
+            found += [CharSpanEntity(ent, match.start(), text) for ent in doc.ents
+                      if ent.label_ == "PERSON" or (ent.label_ == "ORG" and all(t.is_title for t in ent))]
+    return found
 
 
 def entity_votes(entities) -> dict[str, Counter]:
@@ -127,6 +171,18 @@ def entity_votes(entities) -> dict[str, Counter]:
             for token in ent:
                 votes.setdefault(token.text.casefold(), Counter())[kind] += 1
     return votes
+
+
+def caps_mentions(finder: NameFinder, entities) -> list[Mention]:
+    """Names from re-cased upper-case runs; the small model often calls an unfamiliar name an ORG there,
+    so an ORG made only of words that are neither English nor on the lists counts too."""
+    found = []
+    for ent in entities:
+        if isinstance(ent, CharSpanEntity):
+            mention = finder.clean(ent.start_char, ent.end_char)
+            if mention:
+                found.append(mention)
+    return found
 
 
 def first_line(text: str, start: int, end: int) -> tuple[int, int]:
@@ -142,21 +198,28 @@ def plan_redactions(text: str, params: dict[str, Any]) -> Plan:
     finder = NameFinder(text, lists, sorted(protected + markers))
     spans: list[Span] = []
     mentions: list[Mention] = []
-    results, votes = detect(text, params, lists) if text.strip() else ([], {})
+    results, votes, entities = detect(text, params, lists) if text.strip() else ([], {}, [])
     for result in results:
         label = ENTITY_LABELS[result.entity_type]
         if label == "PERSON":
-            titled = result.recognition_metadata.get("recognizer_name") == "TitledNameRecognizer"
+            rule = result.recognition_metadata.get("recognizer_name")
+            titled = rule == "TitledNameRecognizer"
+            trusted = rule in TRUSTED_NAME_RULES
             mention = finder.clean(*first_line(text, result.start, result.end), titled=titled)
             if mention and not overlaps_any(mention.start, mention.end, markers) \
                     and not inside_any(mention.start, mention.end, protected) \
-                    and (titled or finder.plausible(mention, votes)):
+                    and (trusted or finder.plausible(mention, votes)):
                 mentions.append(mention)
         elif not overlaps_any(result.start, result.end, markers):
             spans.append(Span(result.start, result.end, label))
-    mentions += [m for m in finder.gazetteer_mentions() + finder.deny_mentions()
+    mentions += [m for m in finder.gazetteer_mentions() + finder.deny_mentions() + finder.echoed_names(entities)
+                 + caps_mentions(finder, entities)
                  if not overlaps_any(m.start, m.end, markers)]
     people, owners = finder.group(mentions)
+    relatives = finder.neighbour_mentions(people)
+    if relatives:  # regroup: a relative sharing a surname is a different person
+        mentions += relatives
+        people, owners = finder.group(mentions)
     finder.add_nicknames(people)
     person_spans = person_mention_spans(finder, mentions, owners, people)
     spans = merge_overlapping(spans + person_spans)

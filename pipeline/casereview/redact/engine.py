@@ -87,7 +87,19 @@ def spacy_nlp_engine(model_name: str = DEFAULT_MODEL):
     """presidio's SpacyNlpEngine loading the model by package name (installed: nothing is downloaded)."""
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    config = {"nlp_engine_name": "spacy", "models": [{"lang_code": LANGUAGE, "model_name": model_name}]}
+    config = {
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": LANGUAGE, "model_name": model_name}],
+        "ner_model_configuration": {
+            # People, places and organisations are all we use; naming the rest silences a warning per entity.
+            "model_to_presidio_entity_mapping": {
+                "PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
+                "ORG": "ORGANIZATION", "NORP": "NRP", "DATE": "DATE_TIME", "TIME": "DATE_TIME",
+            },
+            "labels_to_ignore": ["CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "EVENT", "WORK_OF_ART",
+                                 "LAW", "LANGUAGE", "PRODUCT"],
+        },
+    }
     engine = NlpEngineProvider(nlp_configuration=config).create_engine()
     engine.nlp[LANGUAGE].max_length = 5_000_000  # long reports are fine for the small model
     return engine

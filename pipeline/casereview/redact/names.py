@@ -101,7 +101,14 @@ class NameFinder:
         return Mention(first[0], last_end, tokens)
 
     def _name_like(self, word: str) -> bool:
+        if word.isupper() and len(word) > 1 and self._ordinary_word(word):
+            return False  # in upper-case text case says nothing: "OISIN OYELARAN WAS SEEN"
         return is_capitalised(word) and word.casefold().rstrip(".") not in self.allow
+
+    def _ordinary_word(self, word: str) -> bool:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        return self._used_lowercase(word) or word.casefold() in STOP_WORDS
 
     # -- which NER mentions to trust ----------------------------------------------------------------
     def plausible(self, mention: Mention, entity_votes: dict[str, Counter]) -> bool:
@@ -145,8 +152,8 @@ class NameFinder:
                 end = words[j].end()
                 j += 1
             mention = self.clean(match.start(), end)
-            if mention:
-                found.append(mention)
+            if mention and not (len(mention.tokens) == 1 and self._used_lowercase(mention.tokens[0])):
+                found.append(mention)  # a lone "Rose" in a text that says "rose" is not taken as a name
         return found
 
     def _surname_mention(self, words, i) -> list[Mention]:
@@ -174,6 +181,57 @@ class NameFinder:
         """A capitalised keep-word inside a name ("Lily May Girton") when a name-like word follows it."""
         return (j + 1 < len(words) and self._adjacent(words[j - 1], words[j])
                 and is_capitalised(words[j].group()) and self._continues_name(words[j], words[j + 1]))
+
+    def echoed_names(self, entities) -> list[Mention]:
+        """A two- or three-word name NER took for something else, whose first word recurs on its own.
+
+        "Tamsin Lindqvist ... Tamsin was unwell": people are referred to by first name alone; organisations
+        and places (whose words are on the lists) are not referred to by their first word.
+        """
+        found = []
+        for ent in entities:
+            if ent.label_ == "PERSON" or not 2 <= len(ent) <= 3:
+                continue
+            words = [t.text for t in ent]
+            if not all(is_capitalised(w) and w.isalpha() and self._name_like(w) for w in words):
+                continue
+            if any(w.casefold() in self.org_words or self._used_lowercase(w) for w in words):
+                continue
+            if self._recurs_alone(words[0], ent.start_char, ent.end_char):
+                mention = self.clean(ent.start_char, ent.end_char)
+                if mention:
+                    found.append(mention)
+        return found
+
+    def _recurs_alone(self, word: str, start: int, end: int) -> bool:
+        """The word appears elsewhere on its own: followed by a lower-case word or punctuation."""
+        pattern = rf"(?<![\w'’\-]){re.escape(word)}(?:['’]s)?(?= [a-z]|[,.;:])"
+        return any(not (start <= m.start() < end) for m in re.finditer(pattern, self.text))
+
+    def neighbour_mentions(self, people: list[Person]) -> list[Mention]:
+        """A capitalised unknown word right before a known surname, or right after a known first name.
+
+        "Tyrese Oyelaran" when only "Oisin Oyelaran" was detected: Tyrese is a relative, not to be left.
+        """
+        firsts = {full[0] for p in people for full in p.full_names}
+        lasts = {full[-1] for p in people for full in p.full_names}
+        words = list(WORD.finditer(self.text))
+        found = []
+        for i in range(len(words) - 1):
+            left, right = words[i], words[i + 1]
+            if not self._adjacent(left, right):
+                continue
+            l_word, r_word = left.group().casefold(), POSSESSIVE.sub("", right.group()).casefold()
+            if (r_word in lasts and l_word not in firsts and self._unknown_name_word(left.group())) or (
+                    l_word in firsts and r_word not in lasts and self._unknown_name_word(right.group())):
+                mention = self.clean(left.start(), right.end())
+                if mention and len(mention.tokens) == 2 and not self._is_protected(left.start(), right.end()):
+                    found.append(mention)
+        return found
+
+    def _unknown_name_word(self, word: str) -> bool:
+        return (self._name_like(word) and not self._ordinary_word(word) and not is_initial(word)
+                and word.casefold() not in self.org_words)
 
     def deny_mentions(self) -> list[Mention]:
         mentions = []

@@ -135,6 +135,30 @@ class ConfidentUkPostcodeRecognizer(PatternRecognizer):
                          name="ConfidentUkPostcodeRecognizer", global_regex_flags=re.MULTILINE)
 
 
+class CuedNameRecognizer(PatternRecognizer):
+    """Capitalised words right after phrases that introduce a person: "the death of Ann Lee", "known as".
+
+    Coroners' reports and reviews name the subject this way even where NER reads the name as something else.
+    """
+
+    def __init__(self):
+        cue = r"(?:death of|deceased,?|named|called|known as|also known as|aka|n[ée]e)"
+        name = r"(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*"
+        pattern = rf"(?i:\b{cue})\s+(?P<name>{name}(?:[ \-]{name}){{0,4}})"
+        super().__init__(supported_entity="PERSON", patterns=[Pattern("cued name", pattern, 0.7)],
+                         supported_language="en", name="CuedNameRecognizer", global_regex_flags=0)
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        # Report the name only, not the cue before it.
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            words = text[result.start:result.end]
+            match = re.search(r"\s(?=(?:Mc|Mac|O['’])?[A-Z])", words)
+            if match:
+                result.start += match.end()
+        return results
+
+
 def custom_recognizers(lists=None) -> list[PatternRecognizer]:
     lists = lists or load_lists()
     return [
@@ -144,4 +168,5 @@ def custom_recognizers(lists=None) -> list[PatternRecognizer]:
         DateOfBirthRecognizer(),
         StreetAddressRecognizer(sorted(lists.street_types)),
         TitledNameRecognizer(sorted(lists.titles)),
+        CuedNameRecognizer(),
     ]

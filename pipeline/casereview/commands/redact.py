@@ -1,0 +1,84 @@
+"""`casereview redact`: redact a plain-text file or a Document JSON.
+
+    casereview redact --text-file IN.txt [--out OUT.txt]
+    casereview redact DOC.json [--out DOC.json]
+
+Without --out the result goes to stdout. Errors are one line naming the file and the problem, never text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def redact(
+        document: Optional[Path] = typer.Argument(None, help="A Document JSON (from `casereview extract`)."),
+        text_file: Optional[Path] = typer.Option(None, "--text-file", help="A plain UTF-8 text file."),
+        out: Optional[Path] = typer.Option(None, "--out", help="Where to write (stdout without it)."),
+    ) -> None:
+        """Redact names and identifiers: people become [PERSON n] / Child A, identifiers become labels."""
+        from casereview.commands import die
+
+        if (document is None) == (text_file is None):
+            die("give either a Document JSON or --text-file IN.txt (not both)")
+        source = text_file or document
+        result = _redact_file(source, as_text=text_file is not None, die=die)
+        _write(result, out, die)
+
+
+def _redact_file(path: Path, *, as_text: bool, die) -> str:
+    from casereview.contracts import ContractError, Document
+    from casereview.redact import LeakError, redact_document, redact_text
+
+    name = path.name
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        die(f"{name}: file not found")
+    except UnicodeDecodeError:
+        die(f"{name}: not UTF-8 text")
+    except OSError as exc:
+        die(f"{name}: cannot read ({exc.strerror or 'I/O error'})")
+    try:
+        if as_text:
+            return redact_text(raw).text
+        doc = Document.from_json(raw)
+        return redact_document(doc).to_json() + "\n"
+    except ContractError as exc:
+        die(f"{name}: {safe_contract_message(str(exc))}")
+    except LeakError as exc:
+        die(f"{name}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - an unexpected failure: name the type only, never its text
+        die(f"{name}: redaction failed ({type(exc).__name__})")
+
+
+CONTRACT_WORDS = {"id", "source", "status", "error", "text", "pages", "sections", "items", "redactions",
+                  "schema", "kind", "casereview.document/1", "recommendation", "finding", "ok", "needs_ocr"}
+
+
+def safe_contract_message(message: str) -> str:
+    """A contract error quotes offending values (an item kind, a status): keep quoted key names only."""
+    import re
+
+    def keep_known(match: re.Match) -> str:
+        return match.group(0) if match.group(1) in CONTRACT_WORDS else "(value withheld)"
+
+    return re.sub(r"""['"]([^'"]*)['"]""", keep_known, message)
+
+
+def _write(result: str, out: Path | None, die) -> None:
+    if out is None:
+        typer.echo(result, nl=False)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(result, encoding="utf-8")
+        tmp.replace(out)  # never leave a half-written file
+    except OSError as exc:
+        die(f"{out.name}: cannot write ({exc.strerror or 'I/O error'})")
