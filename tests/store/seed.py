@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from casereview.contracts import Document, Item, Source, ThemeRollup
@@ -74,3 +77,34 @@ def make_document(doc_id: str = "doc-001", *, redacted: bool = True, n_items: in
     return Document(id=doc_id, source=Source(file=f"{doc_id}.pdf", sha256="0" * 64, pages=3), text=text,
                     items=items, redacted=redacted,
                     themes=[ThemeRollup(id="information_sharing", score=0.8, passages=[])])
+
+
+def database_url(kind: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh empty database: SQLite in tmp_path, or a throw-away database on the PostgreSQL server named
+    by CASEREVIEW_TEST_PG_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres); skips without it."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cr.db'}"
+        return
+    import pytest
+
+    server = os.environ.get("CASEREVIEW_TEST_PG_URL")
+    if not server:
+        pytest.skip("set CASEREVIEW_TEST_PG_URL to run these tests on PostgreSQL too")
+    from casereview.store import db as store_db
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"cr_test_{uuid.uuid4().hex[:12]}"
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield url
+    finally:
+        engine = store_db._engines.pop(url, None)  # close pooled connections so the database can go
+        if engine is not None:
+            engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()

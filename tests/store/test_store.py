@@ -18,19 +18,21 @@ from casereview.store.service import (
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from tests.store.seed import make_document
+from tests.store.seed import database_url, make_document
 
 
-@pytest.fixture()
-def db_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'cr.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """Every store test runs on SQLite, and on PostgreSQL too when CASEREVIEW_TEST_PG_URL names a server."""
+    yield from database_url(request.param, tmp_path)
 
 
 def test_sqlite_is_wal_with_foreign_keys_and_migrated(db_url):
     engine = get_engine(db_url)
     with engine.connect() as conn:
-        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        if engine.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
     create_db_engine(db_url)  # running `upgrade head` again is a no-op
 

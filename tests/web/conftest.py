@@ -9,17 +9,23 @@ from casereview.store import import_documents, session_factory
 from casereview.store.service import create_user
 from fastapi.testclient import TestClient
 
-from tests.store.seed import make_document, write_taxonomy
+from tests.store.seed import database_url, make_document, write_taxonomy
 
 PASSWORD = "correct-horse-1"
 ROLES = ("admin", "reviewer", "qa", "researcher")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """SQLite always; PostgreSQL as well when CASEREVIEW_TEST_PG_URL names a server."""
+    yield from database_url(request.param, tmp_path)
+
+
 @pytest.fixture()
-def env(tmp_path, monkeypatch):
+def env(tmp_path, monkeypatch, db_url):
     taxonomy = write_taxonomy(tmp_path / "taxonomy")
     monkeypatch.setenv("CASEREVIEW_TAXONOMY_DIR", str(taxonomy))
-    url = f"sqlite:///{tmp_path / 'qa.db'}"
+    url = db_url
     import_documents(url, [make_document("doc-001"), make_document("doc-002", n_items=2)])
     with session_factory(url)() as s, s.begin():
         for role in ROLES:

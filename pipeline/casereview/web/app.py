@@ -4,6 +4,8 @@ create_app(db_url) builds a FastAPI app over the database at db_url (migrated on
 logged-in user except /login and /static; every state-changing route checks a CSRF token.
 """
 
+# No `from __future__ import annotations` here: FastAPI must evaluate the Annotated[..., Depends(closure)]
+# hints when routes are defined, and the dependencies are closures inside create_app.
 
 import csv
 import io
