@@ -205,9 +205,21 @@ def queue_items(session: Session, flt: QueueFilter) -> list[ItemRow]:
     return items
 
 
+def queue_pks(session: Session, flt: QueueFilter) -> list[int]:
+    """The filtered queue's item pks in order, without loading item text (cheap for large queues)."""
+    stmt = queue_select(flt).with_only_columns(ItemRow.pk, ItemRow.status, ItemRow.pred_themes,
+                                               ItemRow.verified_themes)
+    pks = []
+    for pk, status, pred, verified in session.execute(stmt):
+        themes = verified if status == "verified" and verified is not None else pred
+        if not flt.theme or flt.theme in (themes or []):
+            pks.append(pk)
+    return pks
+
+
 def neighbours(session: Session, flt: QueueFilter, pk: int) -> tuple[int | None, int | None]:
     """Previous and next item pks around pk in the filtered queue (pk may have left the queue)."""
-    pks = [i.pk for i in queue_items(session, flt)]
+    pks = queue_pks(session, flt)
     if pk in pks:
         idx = pks.index(pk)
         return (pks[idx - 1] if idx > 0 else None, pks[idx + 1] if idx + 1 < len(pks) else None)

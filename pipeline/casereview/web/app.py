@@ -41,6 +41,7 @@ from casereview.store.service import (
     label_records,
     neighbours,
     queue_items,
+    queue_pks,
     when,
 )
 from casereview.web import security as sec
@@ -383,8 +384,8 @@ def create_app(
         form: dict | None = None,
     ) -> HTMLResponse:
         prev_pk, next_pk = neighbours(db, flt, item.pk)
-        queue = queue_items(db, flt)
-        position = next((n for n, i in enumerate(queue, 1) if i.pk == item.pk), None)
+        queue = queue_pks(db, flt)
+        position = queue.index(item.pk) + 1 if item.pk in queue else None
         doc = item.document
         context = context_html(
             doc.text, item.text, item.start, item.end, item.evidence, around=int(params["context_paragraphs"])
