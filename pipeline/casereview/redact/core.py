@@ -205,7 +205,8 @@ def plan_redactions(text: str, params: dict[str, Any]) -> Plan:
             rule = result.recognition_metadata.get("recognizer_name")
             titled = rule == "TitledNameRecognizer"
             trusted = rule in TRUSTED_NAME_RULES
-            mention = finder.clean(*first_line(text, result.start, result.end), titled=titled)
+            span = first_line(text, result.start, result.end)
+            mention = finder.clean(*span, titled=titled) or finder.lowercase_person(*span)
             if mention and not overlaps_any(mention.start, mention.end, markers) \
                     and not inside_any(mention.start, mention.end, protected) \
                     and (trusted or finder.plausible(mention, votes)):

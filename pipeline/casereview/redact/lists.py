@@ -32,12 +32,18 @@ LIST_NAMES = {
 @dataclass
 class RedactionLists:
     entries: dict[str, list[str]] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def _memoised(self, key, build):
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def get(self, name: str) -> list[str]:
         return self.entries.get(name, [])
 
     def folded(self, name: str) -> frozenset[str]:
-        return frozenset(e.casefold() for e in self.get(name))
+        return self._memoised(("folded", name), lambda: frozenset(e.casefold() for e in self.get(name)))
 
     @property
     def titles(self) -> list[str]:
@@ -49,14 +55,28 @@ class RedactionLists:
 
     def allow_tokens(self) -> frozenset[str]:
         """Single words that are never treated as a name token (nor counted by the leak check)."""
+        return self._memoised("allow", self._allow_tokens)
+
+    def _allow_tokens(self) -> frozenset[str]:
         words = set(self.folded("keep_words")) | set(self.folded("places")) | set(self.folded("org_words"))
         for phrase in self.get("public_bodies"):  # roles are not here: "Molly Sergeant", "Jane Judge"
             if " " not in phrase.strip():
                 words.add(phrase.casefold())
         return frozenset(words)
 
+    def first_names(self) -> frozenset[str]:
+        """The gazetteer plus the short forms in the nickname list ("Danny", "Becky"), folded."""
+        return self._memoised("first_names", self._first_names)
+
+    def _first_names(self) -> frozenset[str]:
+        shorts = {n for names in self.nickname_map().values() for n in names if len(n) >= 4}
+        return frozenset(self.folded("first_names") | {s.casefold() for s in shorts})
+
     def nickname_map(self) -> dict[str, list[str]]:
         """formal name (folded) -> its short forms, and each short form -> its formal names."""
+        return self._memoised("nicknames", self._nickname_map)
+
+    def _nickname_map(self) -> dict[str, list[str]]:
         mapping: dict[str, set[str]] = {}
         for line in self.get("nicknames"):
             formal, _, shorts = line.partition(":")

@@ -110,6 +110,23 @@ class NameFinder:
 
         return self._used_lowercase(word) or word.casefold() in STOP_WORDS
 
+    def lowercase_person(self, start: int, end: int) -> Mention | None:
+        """NER's PERSON in lower-case text ("jason euell", "daniel"): kept when it cannot be ordinary words.
+
+        Several words none of which is a stop word, or one word that is a known first name.
+        """
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        words = [m.group() for m in WORD.finditer(self.text[start:end])]
+        if not words or not all(w.islower() and len(w) > 1 for w in words):
+            return None
+        folded = [w.casefold() for w in words]
+        if any(f in STOP_WORDS or f in self.allow for f in folded):
+            return None
+        if len(words) == 1 and folded[0] not in self.lists.first_names():
+            return None
+        return Mention(start, end, words)
+
     # -- which NER mentions to trust ----------------------------------------------------------------
     def plausible(self, mention: Mention, entity_votes: dict[str, Counter]) -> bool:
         """Drop NER's usual slips: common nouns ("Bed", "Asthma"), acronyms, and place names.
@@ -125,7 +142,7 @@ class NameFinder:
         if len(folded) > 1:
             return True
         token = mention.tokens[0]
-        if token.isupper() and token.casefold() not in self.lists.folded("first_names"):
+        if token.isupper() and token.casefold() not in self.lists.first_names():
             return False
         votes = entity_votes.get(folded[0], Counter())
         return votes["PERSON"] >= votes["OTHER"]
@@ -133,7 +150,7 @@ class NameFinder:
     # -- more mentions from the lists ----------------------------------------------------------------
     def gazetteer_mentions(self) -> list[Mention]:
         """Capitalised known first names (and a following capitalised surname), and ALL-CAPS full names."""
-        first_names = self.lists.folded("first_names")
+        first_names = self.lists.first_names()
         words = list(WORD.finditer(self.text))
         found = []
         for i, match in enumerate(words):
