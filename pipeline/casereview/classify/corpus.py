@@ -91,12 +91,12 @@ def load_labelled(path: str | Path, themes: Taxonomy, scie: Taxonomy) -> list[La
                 raise LabelError(f"{where}: 'themes' must be a list of theme ids")
             for t in tlist:
                 if t not in themes:
-                    raise LabelError(f"{where}: unknown theme {t!r} (not in {Path(themes.path).name})")
+                    raise LabelError(f"{where}: unknown theme {t!r} (not in {Path(themes.path).name if themes.path.endswith('.yaml') else themes.path})")
             sc = {}
             for key in ("scie", "scie_second"):
                 val = row.get(key)
                 if val is not None and (not isinstance(val, str) or val not in scie):
-                    raise LabelError(f"{where}: unknown {key} category {val!r} (not in {Path(scie.path).name})")
+                    raise LabelError(f"{where}: unknown {key} category {val!r} (not in {Path(scie.path).name if scie.path.endswith('.yaml') else scie.path})")
                 sc[key] = None if val in retired_s else val
             if utype == "paragraph" and sc["scie"] is not None:
                 raise LabelError(f"{where}: a paragraph has no SCIE category (scie must be null)")

@@ -8,20 +8,15 @@ from casereview.contracts import TextUnit
 
 from .corpus import load_labelled
 from .metrics import scie_metrics, theme_metrics
-from .taxonomy import Taxonomy, load_taxonomy
+from .taxonomy import Label, Taxonomy
 
 
 def _model_taxonomy(clf, name: str, ids: list[str]) -> Taxonomy:
-    """The taxonomy file the model was trained on when it is still there and unchanged, else its label list."""
+    """The labels the model was trained on (plus those its taxonomy had retired): gold is checked against them."""
     meta = (clf.cards.get(name) or {}).get("taxonomy") or {}
-    from .taxonomy import Label, resolve
-
-    path = resolve(f"corpora/taxonomy/{meta.get('file', '')}") if meta.get("file") else None
-    if path is not None and path.exists():
-        tax = load_taxonomy(path)
-        return tax
-    return Taxonomy(kind=name, name=name, version=str(meta.get("version", "?")),
-                    labels=tuple(Label(id=i, label=i) for i in ids), path=f"{name} model labels")
+    labels = [Label(id=i, label=i) for i in ids] + [Label(id=i, label=i, retired=True) for i in meta.get("retired", [])]
+    return Taxonomy(kind=name, name=name, version=str(meta.get("version", "?")), labels=tuple(labels),
+                    path=f"the {name} model's taxonomy (version {meta.get('version', '?')})")
 
 
 def evaluate(clf, gold_path: str | Path, min_support: int = 5) -> dict:

@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from casereview.classify.models import SCIEMapper, ThemeTagger, best_threshold
+
+from classify_helpers import THEMES, make_units
+
+
+def test_best_threshold_maximises_f1():
+    probs = np.array([0.9, 0.8, 0.35, 0.3, 0.2, 0.1])
+    y = np.array([1, 1, 1, 0, 0, 0])
+    # 0.35 catches all three positives with no false positive; 0.5 would miss one.
+    assert best_threshold(probs, y, [0.2, 0.35, 0.5, 0.85], 0.5) == 0.35
+    assert best_threshold(probs, np.zeros(6, int), [0.2, 0.5], 0.5) == 0.5  # no positives: the default
+
+
+def _data(seed=0):
+    rows = make_units(n_docs=8, per_doc=6, seed=seed)
+    labels = list(THEMES)
+    Y = np.array([[lab in r["themes"] for lab in labels] for r in rows], dtype=int)
+    return [r["text"] for r in rows], Y, [r["doc"] for r in rows], labels, rows
+
+
+def test_theme_tagger_learns_and_has_per_label_thresholds():
+    X, Y, groups, labels, _ = _data()
+    m = ThemeTagger(labels=labels, cv_folds=3).fit(X, Y, groups=groups)
+    assert list(m.classes_) == labels and m.thresholds_.shape == (3,)
+    P = m.predict_proba(["The review found that poor housing conditions persisted."])
+    assert P.shape == (1, 3) and np.all((P >= 0) & (P <= 1))
+    assert labels[int(np.argmax(P[0]))] == "housing"
+    Xt, Yt, *_ = _data(seed=1)
+    assert (m.predict(Xt) == Yt).mean() > 0.9
+    assert clone(m).get_params()["labels"] == labels
+
+
+def test_theme_tagger_validates_inputs():
+    X, Y, groups, labels, _ = _data()
+    with pytest.raises(ValueError, match="one row per text"):
+        ThemeTagger(labels=labels).fit(X[:-1], Y)
+    with pytest.raises(ValueError, match="columns"):
+        ThemeTagger(labels=labels[:2]).fit(X, Y)
+    with pytest.raises(ValueError, match="single string"):
+        ThemeTagger(labels=labels).fit("one text", Y)
+
+
+@pytest.mark.parametrize("family", ["lr", "svc"])
+def test_scie_scores_are_probabilities_summing_to_one(family):
+    _, _, _, _, rows = _data()
+    items = [r for r in rows if r["scie"]]
+    labels = ["multi_agency_working", "family_professional_interaction", "tools", "management_systems"]
+    m = SCIEMapper(labels=labels, family=family, C=1.0).fit([r["text"] for r in items], [r["scie"] for r in items])
+    P = m.predict_proba(["Records show missed health appointments.", "Practitioners noted exclusion from school."])
+    assert P.shape == (2, 4)
+    assert np.allclose(P.sum(axis=1), 1.0)
+    assert np.all(P[:, labels.index("management_systems")] == 0)  # no examples: zero, but still reported
+    assert list(m.predict(["Records show missed health appointments."])) == ["tools"]
+
+
+def test_scie_rejects_unknown_category():
+    with pytest.raises(ValueError, match="unknown categories"):
+        SCIEMapper(labels=["a", "b"]).fit(["x", "y"], ["a", "c"])
