@@ -107,7 +107,9 @@ def test_qa_keyboard_flow_and_researcher_read_only(server, browser):
     expect(table).to_contain_text("Tools")
     expect(table).to_contain_text("recording system, not family work")
     assert table.locator("tbody tr").filter(has_text="status").count() == 2
-    expect(table.locator("tbody tr").filter(has_text="themes")).to_contain_text("Neglect")
+    expect(table.locator("tbody tr").filter(has_text="save").filter(has_text="themes")).to_contain_text("Neglect")
+    accepted = table.locator("tbody tr").filter(has_text="accept")
+    assert accepted.count() == 3  # status, and the category and themes that were accepted
     ctx.close()
 
     # A researcher can read the item but not change it, in the page or by posting anyway.

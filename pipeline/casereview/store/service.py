@@ -269,11 +269,13 @@ def apply_label(session: Session, item: ItemRow, user: User, *, action: str,
                                  action=action, field=field_name, before=_enc(before), after=_enc(after),
                                  comment=comment))
 
-    if old_status != "verified":
+    first = old_status != "verified"
+    if first:
         record("status", old_status, "verified")
-    if new_scie != old_scie:
+    # On first verification the labels are recorded even when unchanged, so the trail says what was accepted.
+    if first or new_scie != old_scie:
         record("scie", old_scie, new_scie)
-    if new_themes != old_themes:
+    if first or new_themes != old_themes:
         record("themes", old_themes, new_themes)
     if comment is not None and comment != item.comment:
         record("comment", item.comment, comment)
