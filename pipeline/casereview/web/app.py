@@ -57,7 +57,8 @@ EXPORTERS = ("researcher", "admin")
 LABEL_READERS = ("researcher", "admin", "qa")
 
 DEFAULTS = {
-    "login_max_failures": 5,
+    "login_max_failures_per_user": 5,
+    "login_max_failures_per_ip": 20,  # higher: colleagues behind one office address share it
     "login_window_seconds": 300,
     "session_hours": 12,
     "context_paragraphs": 2,
@@ -81,10 +82,17 @@ def _safe_next(target: str | None) -> str:
 
 
 def create_app(
-    db_url: str | None = None, *, taxonomy_dir: str | Path | None = None, secure_cookies: bool | None = None
+    db_url: str | None = None,
+    *,
+    taxonomy_dir: str | Path | None = None,
+    secure_cookies: bool | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> FastAPI:
-    """The app over db_url (CASEREVIEW_DB or sqlite:///casereview.db); migrations run here."""
-    params = {**DEFAULTS, **stage_params("web")}
+    """The app over db_url (CASEREVIEW_DB or sqlite:///casereview.db); migrations run here.
+
+    Limits come from the `web:` section of params.yaml; `settings` overrides them (tests, embedding).
+    """
+    params = {**DEFAULTS, **stage_params("web"), **(settings or {})}
     taxonomy: Taxonomy = load_taxonomy(taxonomy_dir)  # fails clearly naming the missing file
     engine = get_engine(db_url)
     SessionLocal = sessionmaker(engine, expire_on_commit=False)
@@ -178,7 +186,10 @@ def create_app(
         next_: str = "/queue",
         headers: dict[str, str] | None = None,
     ) -> HTMLResponse:
-        raw = sec.secrets.token_urlsafe(24)
+        # Keep the browser's existing login token so a form that is still open (another tab) stays valid.
+        raw = request.cookies.get(sec.LOGIN_COOKIE) or ""
+        if not (20 <= len(raw) <= 64 and raw.replace("-", "").replace("_", "").isalnum()):
+            raw = sec.secrets.token_urlsafe(24)
         response = page(
             request,
             "login.html",
@@ -219,8 +230,15 @@ def create_app(
             return login_page(request, 403, "The form expired. Please try again.", next)
         ip = request.client.host if request.client else "unknown"
         username = username.strip()
-        limit, window = int(params["login_max_failures"]), int(params["login_window_seconds"])
-        if sec.too_many_failures(db, username, ip, limit, window):
+        window = int(params["login_window_seconds"])
+        if sec.too_many_failures(
+            db,
+            username,
+            ip,
+            int(params["login_max_failures_per_user"]),
+            int(params["login_max_failures_per_ip"]),
+            window,
+        ):
             log.warning("login rate-limited for a user name from %s", ip)
             return login_page(
                 request,

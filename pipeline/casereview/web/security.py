@@ -79,12 +79,12 @@ def login_csrf_check(key: str, cookie: str | None, form_token: str | None, max_a
 # -- rate limiting ---------------------------------------------------------------------------------------
 
 
-def too_many_failures(db: Session, username: str, ip: str, max_failures: int, window_s: int) -> bool:
+def too_many_failures(db: Session, username: str, ip: str, per_user: int, per_ip: int, window_s: int) -> bool:
     since = utcnow() - timedelta(seconds=window_s)
     by_user = db.scalar(select(func.count()).where(LoginAttempt.username == username.lower(),
                                                   LoginAttempt.at >= since))
     by_ip = db.scalar(select(func.count()).where(LoginAttempt.ip == ip, LoginAttempt.at >= since))
-    return by_user >= max_failures or by_ip >= max_failures
+    return by_user >= per_user or by_ip >= per_ip
 
 
 def record_failure(db: Session, username: str, ip: str, window_s: int) -> None:
