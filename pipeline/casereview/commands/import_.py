@@ -26,8 +26,10 @@ def register(app: typer.Typer) -> None:
             die(f"{folder}: not a folder")
         docs_dir = folder / "documents"
         files = sorted(docs_dir.glob("*.json")) if docs_dir.is_dir() else []
+        if not files:  # a bare folder of Document JSON files works too
+            files = sorted(folder.glob("*.json"))
         if not files:
-            die(f"{docs_dir}: no Document JSON files found")
+            die(f"{folder}: no Document JSON files found (looked in documents/ and the folder itself)")
         make_session = session_factory(db)
         imported, failed = 0, 0
         for path in files:  # one bad file is reported and never stops the rest
