@@ -1,0 +1,31 @@
+"""The item-in-context HTML: the right paragraphs, the item and evidence marked, everything escaped."""
+
+from casereview.web.render import context_html, paragraphs
+
+
+def test_paragraph_spans():
+    text = "One.\n\nTwo.\n \nThree."
+    assert [text[a:b] for a, b in paragraphs(text)] == ["One.", "Two.", "Three."]
+
+
+def test_context_marks_item_and_evidence_and_escapes():
+    paras = [f"Paragraph {n} <b>x</b> & more." for n in range(8)]
+    item = "Agencies should <share> information."
+    paras[4] = item
+    text = "\n\n".join(paras)
+    start = text.index(item)
+    html = str(context_html(text, item, start, start + len(item), {"tools": ["information"]}, around=2))
+    assert html.count("<p") == 5  # two before, the item, two after
+    assert "Paragraph 1 " not in html and "Paragraph 2 " in html and "Paragraph 6 " in html
+    assert "Paragraph 7 " not in html
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; more." in html and "<b>" not in html
+    assert '<mark class="item">Agencies should &lt;share&gt; </mark>' in html
+    assert '<mark class="item"><strong class="evidence">information</strong></mark>' in html
+
+
+def test_context_falls_back_when_offsets_are_wrong():
+    text = "Intro.\n\nThe item text.\n\nOutro."
+    html = str(context_html(text, "The item text.", 500, 520, {}))
+    assert '<mark class="item">The item text.</mark>' in html
+    html = str(context_html("", "Only the item.", 0, 5, {}))
+    assert '<mark class="item">Only the item.</mark>' in html
