@@ -7,6 +7,7 @@ for in the whole text, so recall does not depend on NER seeing every mention.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ class Person:
     mentions: int = 0
 
 
+def normalise(word: str) -> str:
+    return word.casefold().replace("’", "'")
+
+
 def expand_hyphens(tokens) -> set[str]:
     """"molly-ann" also stands for "molly" and "ann" ("Molly-Ann Sergeant" is "Molly Ann Sergeant")."""
     keys = set(tokens)
@@ -64,7 +69,10 @@ class NameFinder:
         self.org_words = lists.folded("org_words")
         self.places = lists.folded("places")
         self.protected = sorted(protected)
+        self._protected_starts = [p[0] for p in self.protected]
+        self._longest_protected = max((e - s for s, e in self.protected), default=0)
         self._lowercase_words = None
+        self._index = None
 
     # -- cleaning one mention ------------------------------------------------------------------------
     def clean(self, start: int, end: int, titled: bool = False) -> Mention | None:
@@ -307,24 +315,25 @@ class NameFinder:
                     person.tokens.add(alias)
 
     def occurrences(self, token: str) -> list[tuple[int, int]]:
-        """Every mention of a name token outside protected phrases.
+        """Every mention of a name token outside protected phrases, as a whole word (possessive apart).
 
         Case-insensitive, except for tokens the document also uses as ordinary lower-case words
         ("Rose", "Long", "Hardy"): then only capitalised or upper-case occurrences count.
         """
-        flags = 0 if self._used_lowercase(token) else re.IGNORECASE
-        pattern = re.compile(rf"(?<![\w'’\-]){self._token_regex(token)}(?![\w\-]|['’]\w\w)", flags)
-        spans = []
-        for match in pattern.finditer(self.text):
-            if flags == 0 and not is_capitalised(match.group()):
-                continue
-            if not self._is_protected(match.start(), match.end()):
-                spans.append((match.start(), match.end()))
-        return spans
+        key = normalise(token)
+        capitals_only = self._used_lowercase(token)
+        return [(start, end) for start, end, word in self._word_index().get(key, [])
+                if not (capitals_only and not is_capitalised(word)) and not self._is_protected(start, end)]
 
-    def _token_regex(self, token: str) -> str:
-        escaped = re.escape(token)
-        return escaped.replace("'", "['’]").replace("’", "['’]") if "'" in token or "’" in token else escaped
+    def _word_index(self) -> dict[str, list[tuple[int, int, str]]]:
+        """Every word of the text by its folded form, possessive "'s" cut off: one pass, then lookups."""
+        if self._index is None:
+            self._index = {}
+            for match in WORD.finditer(self.text):
+                word = POSSESSIVE.sub("", match.group()) if len(match.group()) > 2 else match.group()
+                self._index.setdefault(normalise(word), []).append(
+                    (match.start(), match.start() + len(word), word))
+        return self._index
 
     def _used_lowercase(self, token: str) -> bool:
         if self._lowercase_words is None:
@@ -333,11 +342,15 @@ class NameFinder:
         return token.casefold() in self._lowercase_words
 
     def _is_protected(self, start: int, end: int) -> bool:
-        for p_start, p_end in self.protected:
-            if p_start <= start and end <= p_end:
+        i = bisect.bisect_right(self._protected_starts, start) - 1
+        # protected spans may nest (a body inside a longer one): look back over those starting before
+        while i >= 0:
+            p_start, p_end = self.protected[i]
+            if end <= p_end:
                 return True
-            if p_start > start:
+            if start - p_start > self._longest_protected:
                 break
+            i -= 1
         return False
 
 
