@@ -29,3 +29,22 @@ def test_context_falls_back_when_offsets_are_wrong():
     assert '<mark class="item">The item text.</mark>' in html
     html = str(context_html("", "Only the item.", 0, 5, {}))
     assert '<mark class="item">Only the item.</mark>' in html
+
+
+def test_taxonomy_files_and_clear_errors(tmp_path, monkeypatch):
+    import pytest
+    from casereview.web.taxonomy import TaxonomyError, load_taxonomy
+
+    monkeypatch.delenv("CASEREVIEW_TAXONOMY_DIR", raising=False)
+    with pytest.raises(TaxonomyError, match="scie.yaml"):
+        load_taxonomy(tmp_path)
+    (tmp_path / "scie.yaml").write_text("labels:\n  - {id: tools, label: Tools}\n  - {id: old, label: Old, retired: true}\n")
+    (tmp_path / "themes.yaml").write_text("- {id: neglect, label: Neglect}\n")
+    tax = load_taxonomy(tmp_path)
+    assert [c.id for c in tax.scie_active] == ["tools"] and tax.scie_name("old") == "Old"
+    assert tax.theme_name("neglect") == "Neglect" and tax.theme_name("gone") == "gone"
+    (tmp_path / "themes.yaml").write_text("- {label: no id}\n")
+    with pytest.raises(TaxonomyError, match="themes.yaml"):
+        load_taxonomy(tmp_path)
+    project = load_taxonomy()  # the project's own files, as trained on
+    assert len(project.scie_active) >= 6 and len(project.themes_active) >= 18

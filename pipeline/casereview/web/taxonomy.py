@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from casereview.settings import project_root
+from casereview.settings import project_root, stage_params
 
 
 class TaxonomyError(RuntimeError):
@@ -58,6 +58,23 @@ def taxonomy_dir(path: str | Path | None = None) -> Path:
     return Path(path or env or project_root() / "corpora" / "taxonomy")
 
 
+def taxonomy_files(path: str | Path | None = None) -> tuple[Path, Path]:
+    """(scie file, themes file). A folder given here or in CASEREVIEW_TAXONOMY_DIR holds scie.yaml and
+    themes.yaml; otherwise the files the model was trained on (params.yaml web: or train: *_taxonomy)."""
+    if path or os.environ.get("CASEREVIEW_TAXONOMY_DIR"):
+        folder = taxonomy_dir(path)
+        return folder / "scie.yaml", folder / "themes.yaml"
+    chosen = {**stage_params("train"), **stage_params("web")}
+    root = project_root()
+
+    def pick(key: str, default: str) -> Path:
+        value = Path(chosen.get(key) or default)
+        return value if value.is_absolute() else root / value
+
+    return (pick("scie_taxonomy", "corpora/taxonomy/scie.yaml"),
+            pick("themes_taxonomy", "corpora/taxonomy/themes.yaml"))
+
+
 def load_labels(path: Path) -> tuple[Label, ...]:
     """A file holding a list of {id, label, description}, or a mapping with such a list under `labels`."""
     if not path.exists():
@@ -83,5 +100,5 @@ def load_labels(path: Path) -> tuple[Label, ...]:
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
-    folder = taxonomy_dir(path)
-    return Taxonomy(scie=load_labels(folder / "scie.yaml"), themes=load_labels(folder / "themes.yaml"))
+    scie_file, themes_file = taxonomy_files(path)
+    return Taxonomy(scie=load_labels(scie_file), themes=load_labels(themes_file))
