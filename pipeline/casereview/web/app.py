@@ -63,6 +63,7 @@ DEFAULTS = {
     "session_hours": 12,
     "context_paragraphs": 2,
     "queue_page_size": 200,
+    "import_max_mb": 200,  # per uploaded Document JSON
 }
 
 
@@ -674,7 +675,17 @@ def create_app(
         db: Annotated[Session, Depends(get_db)],
         user: Annotated[User, Depends(roles(*IMPORTERS))],
     ):
-        payloads = [(f.filename or "upload.json", await f.read()) for f in files or [] if f.filename]
+        limit = int(float(params["import_max_mb"]) * 1024 * 1024)
+        payloads: list[tuple[str, bytes | str]] = []
+        too_big = []
+        for f in files or []:
+            if not f.filename:
+                continue
+            data = await f.read(limit + 1)  # never hold more than the limit in memory
+            if len(data) > limit:
+                too_big.append({"file": Path(f.filename).name, "error": "file too large"})
+                continue
+            payloads.append((f.filename, data))
         if folder.strip():
             try:
                 payloads += folder_payloads(folder.strip())
@@ -687,6 +698,7 @@ def create_app(
                     error="That folder does not exist on the server.",
                 )
         result = import_payloads(db, payloads)
+        result["errors"] = too_big + result["errors"]
         log.info(
             "user %s imported %d documents (%d refused)",
             user.name,
