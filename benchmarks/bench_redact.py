@@ -20,9 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from casereview.redact.core import LeakError, apply_plan, check_leaks, plan_redactions, resolve_params  # noqa: E402
-from casereview.redact.engine import get_analyzer, get_default_analyzer, spacy_nlp_engine  # noqa: E402
-from tests.redact.synthetic import identifier_suite, public_body_suite  # noqa: E402
+from casereview.redact.core import LeakError, apply_plan, check_leaks, plan_redactions, resolve_params
+from casereview.redact.engine import get_analyzer, get_default_analyzer, spacy_nlp_engine
+
+from tests.redact.synthetic import identifier_suite, public_body_suite
 
 PRESIDIO_LABELS = {"PERSON": "PERSON", "EMAIL_ADDRESS": "EMAIL", "UK_NHS": "NHS_NUMBER",
                    "UK_NINO": "NI_NUMBER", "PHONE_NUMBER": "PHONE", "DATE_TIME": "DATE",
@@ -96,7 +97,7 @@ def conll_gold(path: Path, person_tags: set[str]):
 
 
 def conll_doc(tokens, tags, person_tags):
-    text, spans, offset, current = "", [], 0, None
+    text, spans, current = "", [], None
     for token, tag in zip(tokens, tags):
         start = len(text)
         text += token + " "

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from casereview.redact import LeakError, redact_text
 from casereview.redact.core import apply_plan, check_leaks, plan_redactions, resolve_params
 from casereview.redact.recognizers import mod11_check_ok
+
 from tests.redact.synthetic import PUBLIC_BODIES, identifier_suite, public_body_suite
 
 REPORT = (
@@ -17,11 +17,6 @@ REPORT = (
     "Later Kayden told Mrs Quigley that Mhairi-Rose O'Neill and Tamsin MacLeod had visited. "
     "[REDACTED] attended the meeting with the lead professional."
 )
-
-
-def pseudonym_at(result, original: str, name: str) -> set[str]:
-    """The replacements that stand where `name` stood (by running redaction on a marked-up copy)."""
-    return {r.replacement for r in result.redactions}
 
 
 def test_every_name_form_is_redacted():

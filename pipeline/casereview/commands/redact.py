@@ -9,7 +9,7 @@ Without --out the result goes to stdout. Errors are one line naming the file and
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Annotated
 
 import typer
 
@@ -17,15 +17,18 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command()
     def redact(
-        document: Optional[Path] = typer.Argument(None, help="A Document JSON (from `casereview extract`)."),
-        text_file: Optional[Path] = typer.Option(None, "--text-file", help="A plain UTF-8 text file."),
-        out: Optional[Path] = typer.Option(None, "--out", help="Where to write (stdout without it)."),
+        document: Annotated[Path | None, typer.Argument(help="A Document JSON (from `casereview extract`).")]
+        = None,
+        text_file: Annotated[Path | None, typer.Option("--text-file", help="A plain UTF-8 text file.")] = None,
+        out: Annotated[Path | None, typer.Option("--out", help="Where to write (stdout without it).")] = None,
     ) -> None:
         """Redact names and identifiers: people become [PERSON n] / Child A, identifiers become labels."""
         from casereview.commands import die
 
-        if (document is None) == (text_file is None):
-            die("give either a Document JSON or --text-file IN.txt (not both)")
+        if document is None and text_file is None:
+            die("give a Document JSON or --text-file IN.txt")
+        if document is not None and text_file is not None:
+            die("give a Document JSON or --text-file IN.txt, not both")
         source = text_file or document
         result = _redact_file(source, as_text=text_file is not None, die=die)
         _write(result, out, die)

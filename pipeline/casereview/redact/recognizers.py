@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
@@ -34,8 +35,8 @@ class ChiRecognizer(PatternRecognizer):
     A valid date alone is medium evidence; the check digit or the word "CHI" nearby raises it.
     """
 
-    PATTERNS = [Pattern("CHI", r"\b[0-3]\d[01]\d\d\d[ -]?\d{4}\b", 0.3)]
-    CONTEXT = ["chi", "chi number", "community health index"]
+    PATTERNS: ClassVar[list[Pattern]] = [Pattern("CHI", r"\b[0-3]\d[01]\d\d\d[ -]?\d{4}\b", 0.3)]
+    CONTEXT: ClassVar[list[str]] = ["chi", "chi number", "community health index"]
 
     def __init__(self):
         super().__init__(supported_entity="UK_CHI", patterns=self.PATTERNS, context=self.CONTEXT,
@@ -53,7 +54,7 @@ class ChiRecognizer(PatternRecognizer):
 class DateOfBirthRecognizer(PatternRecognizer):
     """Dates introduced as a date of birth. Other dates stay: they carry the chronology reviews need."""
 
-    PATTERNS = [Pattern(
+    PATTERNS: ClassVar[list[Pattern]] = [Pattern(
         "DOB",
         rf"(?i:\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born(?:\s+on)?)\b\s*(?:[:\-]|was|is)?\s*)(?P<d>{DATE})",
         0.9,
@@ -107,12 +108,12 @@ class UkPhoneRecognizer(PatternRecognizer):
     drama ranges that invented examples use; a written number is personal data either way.
     """
 
-    PATTERNS = [Pattern(
+    PATTERNS: ClassVar[list[Pattern]] = [Pattern(
         "UK phone",
         r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d{2,4}\)?[\s\-]?\d{3,4}[\s\-]?\d{3,4}(?![\w])",
         0.5,
     )]
-    CONTEXT = ["tel", "telephone", "phone", "mobile", "call", "contact"]
+    CONTEXT: ClassVar[list[str]] = ["tel", "telephone", "phone", "mobile", "call", "contact"]
 
     def __init__(self):
         super().__init__(supported_entity="PHONE_NUMBER", patterns=self.PATTERNS, context=self.CONTEXT,
