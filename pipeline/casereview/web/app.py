@@ -214,7 +214,9 @@ def create_app(
         return response
 
     @app.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request, next: str = "/queue"):
+    def login_form(request: Request, db: Annotated[Session, Depends(get_db)], next: str = "/queue"):
+        if sec.load_session(db, request.cookies.get(sec.SESSION_COOKIE)) is not None:
+            return RedirectResponse(_safe_next(next), status_code=303)  # already logged in
         return login_page(request, next_=next)
 
     @app.post("/login")

@@ -21,7 +21,7 @@
     var form = document.getElementById("label-form");
     var key = e.key;
     var handled = true;
-    if (key === "n" || key === "j") handled = follow("next");
+    if (key === "n" || key === "j") handled = follow("next") || follow("start");  // queue page: first item
     else if (key === "p" || key === "k") handled = follow("prev");
     else if (key === "q") window.location.href = "/queue";
     else if (form && key === "a") form.requestSubmit(document.getElementById("btn-accept"));
