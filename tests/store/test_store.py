@@ -134,3 +134,14 @@ def test_label_records_schema(db_url):
     assert records == [{"id": "doc-a-r2", "source": "verified", "doc": "doc-a", "type": "recommendation",
                         "text": records[0]["text"], "themes": ["neglect"], "scie": "tools",
                         "scie_second": None, "confidence": "high"}]
+
+
+def test_models_match_the_migrations(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from casereview.store.models import Base
+
+    with get_engine(db_url).connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []  # a model change needs a new Alembic revision

@@ -1,6 +1,9 @@
-"""Alembic environment: uses the connection casereview.store.db hands over, or sqlalchemy.url."""
+"""Alembic environment: uses the connection casereview.store.db hands over; run by hand it uses
+CASEREVIEW_DB, else sqlalchemy.url from alembic.ini."""
 
 from __future__ import annotations
+
+import os
 
 from alembic import context
 from casereview.store.models import Base
@@ -20,8 +23,12 @@ def _run(connection) -> None:
         context.run_migrations()
 
 
+def _url() -> str:
+    return os.environ.get("CASEREVIEW_DB") or config.get_main_option("sqlalchemy.url")
+
+
 def run_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
+    context.configure(url=_url(), target_metadata=target_metadata,
                       literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
@@ -32,7 +39,7 @@ def run_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(_url())
     with engine.begin() as conn:
         _run(conn)
 
