@@ -247,7 +247,7 @@ def person_mention_spans(finder: NameFinder, mentions: list[Mention], owners: li
 def extend_to_title(finder: NameFinder, span: Span) -> Span:
     """"Mr Wong": a title right before a name is part of the mention."""
     match = re.search(r"(\b[A-Za-z]+)\.?\s$", finder.text[max(0, span.start - 16):span.start])
-    if match and match.group(1).casefold() in finder.titles:
+    if match and match.group(1).casefold() in finder.courtesy_titles:
         return Span(span.start - (len(match.group(0))), span.end, span.label, span.person)
     return span
 

@@ -21,7 +21,8 @@ LIST_NAMES = {
     "roles": "role titles that stay (the health visitor, the lead professional...)",
     "places": "towns, cities, regions and countries that stay",
     "keep_words": "other capitalised words that are never names (months, days, Child, Coroner...)",
-    "titles": "titles that introduce a person's name (Mr, Mrs, Dr...)",
+    "titles": "courtesy titles before a name, redacted with it (Mr, Mrs, Dr...)",
+    "role_titles": "role titles before a name that stay (Coroner, DC, Sergeant...)",
     "street_types": "last words of street names (Road, Street, Drive...)",
     "first_names": "first names: a capitalised one is a name wherever it stands",
     "nicknames": "lines 'Formal: Short, Short': short forms are redacted with the formal name's person",
@@ -47,7 +48,8 @@ class RedactionLists:
 
     @property
     def titles(self) -> list[str]:
-        return self.get("titles")
+        """Every word that can introduce a name: courtesy titles and role titles."""
+        return self.get("titles") + self.get("role_titles")
 
     @property
     def street_types(self) -> list[str]:

@@ -65,7 +65,8 @@ class NameFinder:
         self.text = text
         self.lists = lists
         self.allow = lists.allow_tokens()
-        self.titles = lists.folded("titles")
+        self.titles = lists.folded("titles") | lists.folded("role_titles")
+        self.courtesy_titles = lists.folded("titles")
         self.org_words = lists.folded("org_words")
         self.places = lists.folded("places")
         self.protected = sorted(protected)
@@ -93,6 +94,9 @@ class NameFinder:
         lead = 0
         while lead < len(words) and folded[lead] in self.titles:
             lead += 1
+        courtesy = 0  # "Mrs" in "Mrs Smith" is redacted with the name; "Coroner" in "Coroner Smith" stays
+        while courtesy < lead and folded[lead - 1 - courtesy] in self.courtesy_titles:
+            courtesy += 1
         name_words = [w for w in words[lead:]]
         while name_words and not self._name_like(name_words[-1][2]):
             name_words.pop()
@@ -102,7 +106,7 @@ class NameFinder:
         tokens = [t for t in tokens if t.casefold() not in self.allow and len(t) > 1]
         if not tokens:
             return None
-        first = words[0] if (titled and lead) else name_words[0]
+        first = words[lead - courtesy] if (titled and courtesy) else name_words[0]
         last_word = name_words[-1]
         last_end = last_word[0] + len(POSSESSIVE.sub("", last_word[2])) if not is_initial(last_word[2]) \
             else last_word[1]

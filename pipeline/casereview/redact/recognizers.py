@@ -145,7 +145,7 @@ class CuedNameRecognizer(PatternRecognizer):
     def __init__(self):
         cue = r"(?:death of|deceased,?|named|called|known as|also known as|aka|n[ée]e)"
         name = r"(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*"
-        pattern = rf"(?i:\b{cue})\s+(?P<name>{name}(?:[ \-]{name}){{0,4}})"
+        pattern = rf"(?i:\b{cue})\s+['\"‘“]?(?P<name>{name}(?:[ \-]{name}){{0,4}})"
         super().__init__(supported_entity="PERSON", patterns=[Pattern("cued name", pattern, 0.7)],
                          supported_language="en", name="CuedNameRecognizer", global_regex_flags=0)
 
@@ -154,10 +154,30 @@ class CuedNameRecognizer(PatternRecognizer):
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         for result in results:
             words = text[result.start:result.end]
-            match = re.search(r"\s(?=(?:Mc|Mac|O['’])?[A-Z])", words)
+            match = re.search(r"\s['\"‘“]?(?=(?:Mc|Mac|O['’])?[A-Z])", words)
             if match:
                 result.start += match.end()
         return results
+
+
+class InitialledNameRecognizer(PatternRecognizer):
+    """Initials then a capitalised surname: "D. Stewart", "A.J. McAllister" (how reports sign off)."""
+
+    PATTERNS: ClassVar[list[Pattern]] = [Pattern(
+        "initialled name",
+        r"\b(?:[A-Z]\.\s?){1,3}(?:Mc|Mac|O['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?\b",
+        0.6,
+    )]
+
+    def __init__(self):
+        super().__init__(supported_entity="PERSON", patterns=self.PATTERNS, supported_language="en",
+                         name="InitialledNameRecognizer", global_regex_flags=0)
+
+    def validate_result(self, pattern_text: str):
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        surname = re.split(r"[.\s]+", pattern_text)[-1]
+        return surname.casefold() not in STOP_WORDS  # "Plan B. The" is no name
 
 
 def custom_recognizers(lists=None) -> list[PatternRecognizer]:
@@ -170,4 +190,5 @@ def custom_recognizers(lists=None) -> list[PatternRecognizer]:
         StreetAddressRecognizer(sorted(lists.street_types)),
         TitledNameRecognizer(sorted(lists.titles)),
         CuedNameRecognizer(),
+        InitialledNameRecognizer(),
     ]
