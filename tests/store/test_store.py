@@ -139,7 +139,6 @@ def test_label_records_schema(db_url):
 def test_models_match_the_migrations(db_url):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-
     from casereview.store.models import Base
 
     with get_engine(db_url).connect() as conn:
