@@ -24,7 +24,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pipeline"))
 
-from casereview.batch import run_batch  # noqa: E402
+from casereview.batch import run_batch
 
 STAGES = ("extract", "redact", "classify", "write")
 
@@ -54,7 +54,7 @@ class PeakRSS:
                 self.peak, self.peak_procs = total, len(procs)
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "PeakRSS":
+    def __enter__(self) -> PeakRSS:
         self._thread.start()
         return self
 

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "batch"))
-from synthpdf import PARAGRAPHS, make_report_pdf  # noqa: E402
+from synthpdf import PARAGRAPHS, make_report_pdf
 
 FIRST, LAST = "Zebedee", "Quarrington"
 MOTHER = "Philomena Ashcroft"

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # synthpdf, fake_stages
 
-from synthpdf import make_corpus  # noqa: E402
+from synthpdf import make_corpus
 
 FAKE = "tests.batch.fake_stages"
 

@@ -24,7 +24,7 @@ def extract_pdf(path, params=None):
     if "hang" in path.name:
         time.sleep(3600)
     if "hog" in path.name:
-        hog = bytearray(800 * 1024 * 1024)  # noqa: F841 - touch the pages so RSS grows
+        hog = bytearray(800 * 1024 * 1024)
         for i in range(0, len(hog), 4096):
             hog[i] = 1
         time.sleep(3600)
@@ -58,4 +58,4 @@ def label_document(doc, classifier):
     return doc
 
 
-__all__ = ["extract_pdf", "redact_document", "load_classifier", "label_document", "LeakError", "ErrorInfo"]
+__all__ = ["ErrorInfo", "LeakError", "extract_pdf", "label_document", "load_classifier", "redact_document"]

@@ -8,11 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FAKE, fast_params
-
 from casereview.batch import InputError, read_manifest, run_batch
 from casereview.batch.inputs import discover
 from casereview.batch.journal import Journal
+from conftest import FAKE, fast_params
 
 
 def entries(out: Path) -> dict[str, dict]:

@@ -6,11 +6,10 @@ import csv
 import json
 
 import pytest
-from conftest import real_stages_missing
-from synthpdf import make_corpus
-
 from casereview.batch import run_batch
 from casereview.settings import shared_dir
+from conftest import real_stages_missing
+from synthpdf import make_corpus
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(real_stages_missing() is not None,
                                                    reason=str(real_stages_missing()))]

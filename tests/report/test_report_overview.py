@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from casereview.batch.journal import Journal
 from casereview.batch.outputs import write_document
 from casereview.contracts import Document, Item, Source, ThemeRollup
@@ -93,10 +91,9 @@ def test_csv_and_xlsx_hold_the_same_tables(results, tmp_path):
 
 def test_verification_progress_is_read_from_the_database(results, tmp_path):
     pytest.importorskip("casereview.store")
-    from sqlalchemy import update
-
     from casereview.store import import_documents, session_factory
     from casereview.store.models import ItemRow
+    from sqlalchemy import update
 
     db_url = f"sqlite:///{tmp_path / 'qa.db'}"
     docs = [Document.load(p) for p in sorted((results / "documents").glob("*.json"))]
@@ -110,9 +107,8 @@ def test_verification_progress_is_read_from_the_database(results, tmp_path):
 
 
 def test_report_command_writes_files(results, tmp_path):
-    from typer.testing import CliRunner
-
     from casereview.cli import app
+    from typer.testing import CliRunner
 
     result = CliRunner().invoke(app, ["report", str(results), "--out", str(tmp_path / "r.html")])
     assert result.exit_code == 0, result.output

@@ -9,4 +9,4 @@ from casereview.batch.journal import read_manifest
 from casereview.batch.pool import BatchSetupError
 from casereview.batch.runner import BatchSummary, run_batch
 
-__all__ = ["run_batch", "BatchSummary", "BatchSetupError", "InputError", "read_manifest"]
+__all__ = ["BatchSetupError", "BatchSummary", "InputError", "read_manifest", "run_batch"]

@@ -11,8 +11,9 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 MANIFEST_SCHEMA = "casereview.manifest/1"
 MANIFEST_NAME = "manifest.json"

@@ -6,8 +6,9 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from casereview.batch.journal import atomic_write_text
 

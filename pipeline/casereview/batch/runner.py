@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from casereview.batch import outputs
 from casereview.batch.inputs import discover, hash_inputs
@@ -86,7 +87,7 @@ def run_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, jobs: int = 
     return run.summary
 
 
-def _execute(run: "_Run", backend: str, jobs: int, scheduler: Any, stages: str | None) -> None:
+def _execute(run: _Run, backend: str, jobs: int, scheduler: Any, stages: str | None) -> None:
     limits = limits_from(run.pp)
     if backend == "local":
         LocalPool(jobs, run.params, limits, stages).run(run.tasks, run.on_result)
@@ -230,11 +231,17 @@ class _Progress:
         self.ok = self.failed = 0
         self._progress = None
 
-    def __enter__(self) -> "_Progress":
+    def __enter__(self) -> _Progress:
         if self.enabled and self.total:
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                       TimeElapsedColumn, TimeRemainingColumn)
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
             self._progress = Progress(
                 TextColumn("[bold]processing"), BarColumn(), MofNCompleteColumn(),
@@ -252,6 +259,6 @@ class _Progress:
         if self._progress is not None:
             self._progress.update(self._task, advance=1, counts=f"ok {self.ok} · failed {self.failed}")
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.stop()

@@ -10,9 +10,10 @@ from __future__ import annotations
 import importlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 # Tests point workers at fake stages with this (spawned workers inherit the environment).
 STAGES_ENV = "CASEREVIEW_BATCH_STAGES"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -14,13 +13,13 @@ from casereview.commands import die
 def register(app: typer.Typer) -> None:
     @app.command()
     def process(
-        inputs: List[Path] = typer.Argument(..., help="PDF files or folders (searched recursively for *.pdf)."),
+        inputs: list[Path] = typer.Argument(..., help="PDF files or folders (searched recursively for *.pdf)."),
         out: Path = typer.Option(..., "--out", "-o", help="Results folder (documents/, items.csv, manifest.json)."),
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (or Dask workers)."),
-        db: Optional[str] = typer.Option(None, "--db", envvar="CASEREVIEW_DB",
+        db: str | None = typer.Option(None, "--db", envvar="CASEREVIEW_DB",
                                          help="Database URL to load results into, e.g. sqlite:///x.db"),
         backend: str = typer.Option("local", "--backend", help="local (process pool) or dask."),
-        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
         retry_errors: bool = typer.Option(False, "--retry-errors", help="Process again files that failed before."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     ) -> None:
@@ -49,7 +48,7 @@ def register(app: typer.Typer) -> None:
 
 def _sigterm_as_interrupt() -> None:
     """`kill PID` stops as cleanly as Ctrl-C does."""
-    def handler(signum, frame):  # noqa: ARG001
+    def handler(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,7 +14,7 @@ def register(app: typer.Typer) -> None:
     def report(
         results: Path = typer.Argument(..., help="A results folder written by `casereview process`."),
         out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write (CSVs and .xlsx go beside it)."),
-        db: Optional[str] = typer.Option(None, "--db", help="QA database URL for verification progress "
+        db: str | None = typer.Option(None, "--db", help="QA database URL for verification progress "
                                          "(default: the one `process` loaded, when recorded)."),
     ) -> None:
         """Write the overview: reports by status, themes, SCIE categories, items per report, verification."""

@@ -5,4 +5,4 @@ Entry: build_report(results_dir, out_html, db_url=None) -> ReportOutput.
 
 from casereview.report.build import ReportOutput, build_report
 
-__all__ = ["build_report", "ReportOutput"]
+__all__ = ["ReportOutput", "build_report"]
