@@ -129,7 +129,7 @@ def create_app(
     def roles(*allowed: str):
         def dep(user: Annotated[User, Depends(user_dep)]) -> User:
             if user.role not in allowed:
-                raise HTTPException(403, "your role may not do this")
+                raise HTTPException(403, "Your role may not do this.")
             return user
 
         return dep
