@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from casereview.contracts import Document, Item
 from casereview.store.db import session_factory
@@ -375,7 +375,9 @@ def agreement(session: Session, scie_labels: Sequence[tuple[str, str]],
         result.per_document.append({"document": doc_id, "total": total, "verified": int(verified or 0)})
         result.total += total
         result.verified += int(verified or 0)
-    verified_items = list(session.scalars(select(ItemRow).where(ItemRow.status == "verified")))
+    verified_items = list(session.scalars(
+        select(ItemRow).where(ItemRow.status == "verified").options(
+            load_only(ItemRow.pred_scie, ItemRow.verified_scie, ItemRow.pred_themes, ItemRow.verified_themes))))
     scie_pairs = [(i.pred_scie, i.verified_scie) for i in verified_items
                   if i.pred_scie is not None and i.verified_scie is not None]
     result.scie_n = len(scie_pairs)
