@@ -105,7 +105,9 @@ def create_app(
     app.state.params = params
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     templates = Jinja2Templates(directory=WEB_DIR / "templates")
-    templates.env.globals.update(taxonomy=taxonomy, roles=ROLES, when=when)
+    templates.env.globals.update(
+        taxonomy=taxonomy, roles=ROLES, when=when, evidence_label=taxonomy.evidence_name
+    )
     templates.env.filters["pct"] = lambda v: "—" if v is None else f"{100 * v:.0f}%"
     templates.env.filters["num"] = lambda v: "—" if v is None else f"{v:.2f}"
 
@@ -411,7 +413,12 @@ def create_app(
         context = context_html(
             doc.text, item.text, item.start, item.end, item.evidence, around=int(params["context_paragraphs"])
         )
-        ranked_themes = sorted((item.pred_theme_scores or {}).items(), key=lambda kv: -kv[1])
+        ranked = sorted((item.pred_theme_scores or {}).items(), key=lambda kv: -kv[1])
+        # The suggested themes and the three closest misses; every score is also beside its checkbox.
+        chosen = set(item.pred_themes or [])
+        ranked_themes = [kv for kv in ranked if kv[0] in chosen] + [
+            kv for kv in ranked if kv[0] not in chosen
+        ][:3]
         return page(
             request,
             "item.html",

@@ -43,6 +43,14 @@ class Taxonomy:
     def theme_name(self, label_id: str | None) -> str:
         return _name(self.themes, label_id)
 
+    def evidence_name(self, key: str) -> str:
+        """Evidence keys are theme ids or "scie:<id>" (the classifier's convention)."""
+        if key.startswith("scie:"):
+            return f"SCIE: {self.scie_name(key[5:])}"
+        if any(lab.id == key for lab in self.scie):
+            return f"SCIE: {self.scie_name(key)}"
+        return self.theme_name(key)
+
 
 def _name(labels: tuple[Label, ...], label_id: str | None) -> str:
     if label_id is None:
