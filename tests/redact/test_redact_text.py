@@ -100,3 +100,19 @@ def test_leak_check_refuses_output_and_does_not_name_the_name():
 def test_empty_and_name_free_text():
     assert redact_text("").text == ""
     assert redact_text("The meeting was held in May.").text == "The meeting was held in May."
+
+
+def test_role_titles_stay_and_courtesy_titles_go_with_the_name():
+    out = redact_text("Senior Coroner D. Stewart wrote. Mr Quigley and DC Pemberton attended; Mr Quigley left.").text
+    assert "Coroner" in out and "DC " in out
+    assert "Mr " not in out and "Stewart" not in out and "Quigley" not in out and "Pemberton" not in out
+
+
+def test_user_lists_extend_the_shipped_ones(tmp_path):
+    bodies = tmp_path / "bodies.txt"
+    bodies.write_text("# local\nFairweather Trust Partners\n", encoding="utf-8")
+    deny = tmp_path / "deny.txt"
+    deny.write_text("Zebedee\n", encoding="utf-8")
+    params = {"extra_lists": {"public_bodies": [str(bodies)], "deny_names": [str(deny)]}}
+    out = redact_text("Fairweather Trust Partners met zebedee on Monday.", params).text
+    assert "Fairweather Trust Partners" in out and "zebedee" not in out.casefold()
