@@ -268,3 +268,23 @@ def test_disabled_user_loses_access(clients, env):
                                 input="another-password\n")
     assert result.exit_code == 0, result.output
     assert clients["researcher"].get("/api/me").status_code == 401
+
+
+def test_logs_hold_no_item_text(clients, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # as if someone turned the SQL log on
+    qa, rev = clients["qa"], clients["reviewer"]
+    doc = make_document("doc-log")
+    rev.post("/api/import", json={"documents": [json.loads(doc.to_json())]}, headers={"X-CSRF-Token": csrf_of(rev)})
+    first, second = qa.get("/api/queue").json()["items"][:2]
+    token = csrf_of(qa)
+    qa.post(f"/api/items/{first['pk']}/accept", json={}, headers={"X-CSRF-Token": token})
+    qa.post(f"/api/items/{second['pk']}/labels", json={"scie": "tools", "themes": []}, headers={"X-CSRF-Token": token})
+    qa.get(f"/items/{second['pk']}?status=all")
+    assert caplog.records, "nothing was logged: the check would be empty"
+    assert "INSERT INTO" in caplog.text  # the statement log was on
+    for item in doc.items:
+        assert item.text not in caplog.text
+        assert item.text[:30] not in caplog.text
