@@ -60,7 +60,14 @@ def _set_parent_death_signal() -> None:
         pass
 
 
+def _limit_native_threads() -> None:
+    """One BLAS/OpenMP thread per worker: N workers on N cores, not N x cores threads fighting for them."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+
+
 def _worker_main(conn, params: dict[str, Any], stages_spec: str | None, limits: Limits, parent: int) -> None:
+    _limit_native_threads()  # before any stage imports numpy
     _set_parent_death_signal()
     if os.getppid() != parent:  # the parent died before prctl took effect
         return
