@@ -115,3 +115,15 @@ def test_retry_errors_reprocesses_only_failures(corpus, tmp_path):
     run_batch([corpus], out, params=fast_params(), progress=False, stages=FAKE)
     again = run_batch([corpus], out, params=fast_params(), progress=False, stages=FAKE, retry_errors=True)
     assert again.processed == 1
+
+
+def test_identical_bad_files_each_get_a_message_naming_themselves(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("first.pdf", "second.pdf"):
+        (folder / name).write_bytes(b"<html>saved web page</html>")
+    out = tmp_path / "out"
+    run_batch([folder], out, params=fast_params(), progress=False, stages=FAKE)
+    found = entries(out)
+    assert found["second.pdf"]["error"]["message"].startswith("second.pdf:")
+    assert found["first.pdf"]["error"]["message"].startswith("first.pdf:")

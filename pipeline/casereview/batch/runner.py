@@ -145,9 +145,7 @@ class _Run:
         entry = self.journal.entries.get(path)
         if entry and entry.get("sha256") == sha and entry.get("status") in ("ok", "needs_ocr", "error"):
             return
-        prior = self.done[sha]
-        self._record({**prior, "file": path, "name": Path(path).name, "timings": {},
-                      "same_content_as": prior["file"]})
+        self._record(_copy_for(self.done[sha], path))
 
     # -- during ---------------------------------------------------------------------------------------
     def on_result(self, task: Task, result: dict[str, Any]) -> None:
@@ -169,8 +167,7 @@ class _Run:
         self._record(record)
         for extra in task.extra_paths:
             self.summary.skipped += 1
-            self._record({**record, "file": extra, "name": Path(extra).name, "timings": {},
-                          "same_content_as": record["file"]})
+            self._record(_copy_for(record, extra))
         if doc is not None and self.db_url:
             self.pending_db.append(doc)
             if len(self.pending_db) >= int(self.pp["db_batch_size"]):
@@ -214,6 +211,15 @@ class _Run:
         wanted = [d for d in outputs.final_document_ids(self.journal.manifest()) if d not in stored]
         self.pending_db = [d for d in outputs.load_documents(self.out, wanted) if d.get("redacted")]
         self._flush_db()
+
+
+def _copy_for(record: dict[str, Any], path: str) -> dict[str, Any]:
+    """The record of an identical file, re-addressed to `path` (its error message names `path`, too)."""
+    copy = {**record, "file": path, "name": Path(path).name, "timings": {}, "same_content_as": record["file"]}
+    if record.get("error"):
+        message = str(record["error"].get("message", "")).replace(record["name"], copy["name"])
+        copy["error"] = {**record["error"], "message": message}
+    return copy
 
 
 def _remove_stale_tmp(out: Path) -> None:
