@@ -6,7 +6,7 @@ from pathlib import Path
 
 from casereview.contracts import TextUnit
 
-from .corpus import load_labelled
+from .corpus import load_labelled, units_hash
 from .metrics import scie_metrics, theme_metrics
 from .taxonomy import Label, Taxonomy
 
@@ -25,8 +25,13 @@ def evaluate(clf, gold_path: str | Path, min_support: int = 5) -> dict:
     units = load_labelled(gold_path, themes, scie)
     preds = clf.predict([TextUnit(id=u.id, text=u.text, type=u.type) for u in units])
     items = [(u, p) for u, p in zip(units, preds) if u.is_item and u.scie]
+    # Scoring on a file the model was trained on measures fit, not generalisation: say so in the output.
+    trained_on = {f["sha256"] for c in clf.cards.values() for f in (c.get("data") or {}).get("files", [])}
+    seen = units_hash(units) in trained_on
     return {
-        "gold": Path(gold_path).name, "units": len(units),
+        "gold": Path(gold_path).name, "units": len(units), "gold_in_training_data": seen,
+        "note": ("training-set fit: the model was trained on this file; see models/cv_metrics.json for "
+                 "grouped cross-validation" if seen else "held-out evaluation"),
         "model": {n: {"created": c.get("created"), "taxonomy_version": (c.get("taxonomy") or {}).get("version")}
                   for n, c in clf.cards.items()},
         "themes": theme_metrics([list(u.themes) for u in units], [p.themes for p in preds], clf.theme_ids, min_support),

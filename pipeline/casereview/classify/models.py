@@ -129,8 +129,8 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, labels=None, family="lr", C=10.0, class_weight="balanced", cv_folds=5,
-                 min_positive=3, default_threshold=0.5, threshold_grid=None, word_ngrams=(1, 2),
-                 char_ngrams=(3, 5), min_df_char=2, random_state=0):
+                 min_positive=3, default_threshold=0.5, threshold_grid=None, per_label_min=20,
+                 word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, random_state=0):
         self.labels = labels
         self.family = family
         self.C = C
@@ -139,6 +139,7 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
         self.min_positive = min_positive
         self.default_threshold = default_threshold
         self.threshold_grid = threshold_grid
+        self.per_label_min = per_label_min
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df_char = min_df_char
@@ -165,7 +166,9 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
             out[:, j] = (m * 70 - 35) if isinstance(m, float) else _scores(m, X)
         return out
 
-    def fit(self, X, Y, groups=None):
+    def fit(self, X, Y, groups=None, calibration_mask=None):
+        """calibration_mask: the rows whose out-of-fold scores calibrate and set thresholds (e.g. the real
+        text, when synthetic examples are mixed in and would make the task look easier than it is)."""
         X = _check_texts(X)
         Y = np.asarray(Y, dtype=int)
         if Y.ndim != 2 or Y.shape[0] != len(X):
@@ -175,8 +178,11 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
             raise ValueError(f"{len(labels)} labels given but Y has {Y.shape[1]} columns")
         self.classes_ = np.array(labels)
         grid = self.threshold_grid or [round(x, 2) for x in np.arange(0.1, 0.91, 0.05)]
+        cal = np.ones(len(X), bool) if calibration_mask is None else np.asarray(calibration_mask, bool)
+        if cal.shape != (len(X),) or not cal.any():
+            cal = np.ones(len(X), bool)
 
-        # Out-of-fold decision scores: the basis for calibration and per-label thresholds.
+        # Out-of-fold decision scores: the basis for calibration and thresholds.
         oof = np.zeros(Y.shape)
         for tr, te in _splits(len(X), groups, self.cv_folds, self.random_state):
             feats = self._features().fit([X[i] for i in tr])
@@ -184,18 +190,27 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
             oof[te] = self._decision(models, feats.transform([X[i] for i in te]))
 
         self.calibration_ = []
-        self.thresholds_ = np.full(Y.shape[1], float(self.default_threshold))
         self.oof_proba_ = np.zeros(Y.shape)
         for j in range(Y.shape[1]):
-            y = Y[:, j]
+            y = Y[cal, j]
             if y.sum() >= self.min_positive and y.sum() < len(y):
-                a, b = _platt(oof[:, j], y)
+                a, b = _platt(oof[cal, j], y)
                 self.calibration_.append((a, b))
                 self.oof_proba_[:, j] = _sigmoid(a * oof[:, j] + b)
-                self.thresholds_[j] = best_threshold(self.oof_proba_[:, j], y, grid, self.default_threshold)
             else:
                 self.calibration_.append(None)
                 self.oof_proba_[:, j] = self._raw_proba(oof[:, j])
+        # One shared threshold maximising micro-F1; a label gets its own only with enough positives,
+        # because a threshold tuned on a handful of examples overfits them.
+        calibrated = [j for j, c in enumerate(self.calibration_) if c]
+        self.global_threshold_ = (best_threshold(self.oof_proba_[cal][:, calibrated].ravel(),
+                                                 Y[cal][:, calibrated].ravel(), grid, self.default_threshold)
+                                  if calibrated else float(self.default_threshold))
+        self.thresholds_ = np.full(Y.shape[1], float(self.default_threshold))
+        for j in calibrated:
+            y = Y[cal, j]
+            self.thresholds_[j] = (best_threshold(self.oof_proba_[cal, j], y, grid, self.global_threshold_)
+                                   if y.sum() >= self.per_label_min else self.global_threshold_)
         self.support_ = Y.sum(axis=0)
 
         self.features_ = self._features().fit(X)

@@ -36,8 +36,8 @@ DEFAULTS: dict = {
     "cv_folds": 5,
     "min_support": 5,
     "model_dir": "models",
-    "themes": {"family": "lr", "C": 10.0, "min_positive": 3, "default_threshold": 0.5},
-    "scie": {"family": "lr", "C": 10.0, "second_weight": 0.0},
+    "themes": {"family": "svc", "C": 0.5, "min_positive": 3, "default_threshold": 0.5},
+    "scie": {"family": "svc", "C": 0.5, "second_weight": 0.0},
     "mlflow": {"enabled": True, "experiment": "casereview-classify",
                "registered_model": "casereview-classifier", "alias": "champion"},
 }
@@ -84,9 +84,13 @@ def _indicator(units, labels) -> np.ndarray:
     return np.array([[lab in u.themes for lab in labels] for u in units], dtype=int).reshape(len(units), len(labels))
 
 
-def fit_classifier(units: list[LabelledUnit], themes: Taxonomy, scie: Taxonomy, p: dict) -> Classifier:
+def fit_classifier(units: list[LabelledUnit], themes: Taxonomy, scie: Taxonomy, p: dict,
+                   real: set | None = None) -> Classifier:
+    """real: (source, id) of real labelled text; calibration and thresholds come from those units."""
     tagger = ThemeTagger(labels=themes.ids, **p["themes"], cv_folds=int(p["cv_folds"]))
-    tagger.fit([u.text for u in units], _indicator(units, themes.ids), groups=[u.doc for u in units])
+    mask = [(u.source, u.id) in real for u in units] if real else None
+    tagger.fit([u.text for u in units], _indicator(units, themes.ids), groups=[u.doc for u in units],
+               calibration_mask=mask)
     items = [u for u in units if u.is_item and u.scie in scie.ids]
     mapper = SCIEMapper(labels=scie.ids, **p["scie"])
     mapper.fit([u.text for u in items], [u.scie for u in items], second=[u.scie_second for u in items])
@@ -103,7 +107,7 @@ def cross_validate(units, cv_keys, themes, scie, p) -> dict:
     gold_t, pred_t, gold_s, ranked_s, scores = [], [], [], [], []
     for tr, te in _splits(len(cv_idx), groups, int(p["cv_folds"]), 0):
         train_units = [units[i] for i in rest] + [units[cv_idx[j]] for j in tr]
-        clf = fit_classifier(train_units, themes, scie, p)
+        clf = fit_classifier(train_units, themes, scie, p, real=cv_keys)
         clf.evidence_terms = 0
         test_units = [units[cv_idx[j]] for j in te]
         preds = clf.predict([TextUnit(id=u.id, text=u.text, type=u.type) for u in test_units])
@@ -178,6 +182,7 @@ def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxono
         "themes": {"model": "themes", "created": created, "taxonomy": themes.meta(), "data": data,
                    "parameters": {**p["themes"], "cv_folds": p["cv_folds"]}, "min_support": p["min_support"],
                    "thresholds": {str(c): round(float(t), 3) for c, t in zip(clf.themes.classes_, clf.themes.thresholds_)},
+                   "global_threshold": round(float(clf.themes.global_threshold_), 3),
                    "support": {str(c): int(s) for c, s in zip(clf.themes.classes_, clf.themes.support_)},
                    "evaluation": evaluation, "cv_metrics": cv["themes"] if cv else None, "comparison": comparison},
         "scie": {"model": "scie", "created": created, "taxonomy": scie.meta(), "data": data,
@@ -209,7 +214,7 @@ def train(params_path=None, extra_labels=(), model_dir: str | Path | None = None
     model_dir = resolve(model_dir or p["model_dir"])
     cvres = cross_validate(units, cv_keys, themes, scie, p) if cv else None
     t_cv = time.perf_counter() - t0
-    clf = fit_classifier(units, themes, scie, p)
+    clf = fit_classifier(units, themes, scie, p, real=cv_keys)
     model_dir.mkdir(parents=True, exist_ok=True)
     clf.save(model_dir)
     cards = write_cards(model_dir, clf, themes, scie, p, units, info, cvres)
@@ -221,6 +226,10 @@ def train(params_path=None, extra_labels=(), model_dir: str | Path | None = None
         result["cv"] = metrics
         full = {**metrics, "themes": cvres["themes"], "scie": cvres["scie"]}
         (model_dir / "cv_metrics.json").write_text(json.dumps(full, indent=2) + "\n", encoding="utf-8")
+        # Out-of-fold predictions (ids, labels, scores; no text) for notebooks/error_analysis.ipynb.
+        with open(model_dir / "cv_predictions.jsonl", "w", encoding="utf-8") as fh:
+            for row in cvres["oof"]:
+                fh.write(json.dumps(row) + "\n")
     if use_mlflow is None:
         use_mlflow = bool(p["mlflow"].get("enabled", True))
     if use_mlflow:
