@@ -49,7 +49,10 @@ def run_dask(tasks: list[Task], on_result: ResultCallback, *, params: dict[str, 
         started: dict[str, float] = {}
         pending = set(futures)
         while pending:
-            done, pending = wait(pending, timeout=limits.poll_interval_s * 4, return_when="FIRST_COMPLETED")
+            try:
+                done, pending = wait(pending, timeout=limits.poll_interval_s * 4, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing finished in this interval: check the clocks and wait again
+                done = set()
             for future in done:
                 on_result(futures[future], _result(future, futures[future]))
             pending = _police(client, pending, futures, started, limits, on_result)
