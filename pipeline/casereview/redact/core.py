@@ -117,7 +117,8 @@ def detect(text: str, params: dict[str, Any], lists: RedactionLists):
     results = analyzer.analyze(text, language=LANGUAGE, nlp_artifacts=artifacts,
                                entities=list(ENTITY_LABELS), score_threshold=params["score_threshold"])
     nlp = analyzer.nlp_engine.nlp[LANGUAGE]
-    return results, entity_votes(artifacts.entities), list(artifacts.entities) + caps_run_entities(text, nlp)
+    entities = list(artifacts.entities) + caps_run_entities(text, nlp)
+    return results, entity_votes(artifacts.entities), entities, artifacts.tokens
 
 
 CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’\-]+(?:[ ]+[A-Z][A-Z'’\-]*)+\b")
@@ -198,7 +199,7 @@ def plan_redactions(text: str, params: dict[str, Any]) -> Plan:
     finder = NameFinder(text, lists, sorted(protected + markers))
     spans: list[Span] = []
     mentions: list[Mention] = []
-    results, votes, entities = detect(text, params, lists) if text.strip() else ([], {}, [])
+    results, votes, entities, doc = detect(text, params, lists) if text.strip() else ([], {}, [], None)
     for result in results:
         label = ENTITY_LABELS[result.entity_type]
         if label == "PERSON":
@@ -214,8 +215,10 @@ def plan_redactions(text: str, params: dict[str, Any]) -> Plan:
         elif not overlaps_any(result.start, result.end, markers):
             spans.append(Span(result.start, result.end, label))
     mentions += [m for m in finder.gazetteer_mentions() + finder.deny_mentions() + finder.echoed_names(entities)
-                 + caps_mentions(finder, entities)
+                 + caps_mentions(finder, entities) + (finder.recurring_subjects(doc) if doc is not None else [])
                  if not overlaps_any(m.start, m.end, markers)]
+    people, owners = finder.group(mentions)
+    mentions += finder.bracketed_aliases(mentions)  # "Frances Rose Thomas (Frankie)"
     people, owners = finder.group(mentions)
     relatives = finder.neighbour_mentions(people)
     if relatives:  # regroup: a relative sharing a surname is a different person

@@ -20,6 +20,7 @@ WORD = re.compile(r"(?<!\w)(?:[^\W\d_](?:[\w'’\-]*[^\W\d_])?(?![\w])|[^\W\d_]\
 GAELIC_SURNAME = re.compile(r"(?:Mc|Mac|O['’]|Fitz|Nic|Ní|Ó)[A-ZÀ-Þ][\w'’\-]+")
 CAPITALISED = re.compile(r"(?:Mc|Mac|O['’]|D['’]|Fitz|Nic|Ní|Ó|Ua)?[A-ZÀ-ÖØ-Þ]")
 WEB_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+BRACKETED_ALIAS = re.compile(r"\s*[(\[]\s*['\"‘“]?(?P<alias>[A-Z][\w'’\-]+)['\"’”]?\s*[)\]]")
 POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -261,6 +262,46 @@ class NameFinder:
     def _unknown_name_word(self, word: str) -> bool:
         return (self._name_like(word) and not self._ordinary_word(word) and not is_initial(word)
                 and word.casefold() not in self.org_words)
+
+    def bracketed_aliases(self, mentions: list[Mention]) -> list[Mention]:
+        """A name in brackets or quotes right after a person's name is that person's other name.
+
+        The alias is returned as a mention carrying the full name's tokens too, so it joins that person.
+        """
+        found = []
+        for mention in mentions:
+            match = BRACKETED_ALIAS.match(self.text, mention.end)
+            if match and self._name_like(match.group("alias")):
+                start = match.start("alias")
+                found.append(Mention(start, match.end("alias"), [*mention.tokens, match.group("alias")]))
+        return found
+
+    def recurring_subjects(self, doc) -> list[Mention]:
+        """Unlisted proper nouns that keep acting as a person does: subject of a verb or possessor.
+
+        A word spaCy parses as a proper noun, never written in lower case, not on any list, that is the
+        subject or possessor at least twice (not after "the") is taken to be someone's name, even where
+        NER never tagged it: reports refer to the child by a first name alone, over and over.
+        """
+        roles: Counter = Counter()
+        where: dict[str, list] = {}
+        for token in doc:
+            word = token.text
+            if token.pos_ != "PROPN" or not is_capitalised(word) or word.isupper() or len(word) < 3:
+                continue
+            if word.casefold() in self.allow or self._used_lowercase(word) or not word.isalpha():
+                continue
+            if token.i > 0 and doc[token.i - 1].lower_ in ("the", "a", "an"):
+                continue
+            if token.dep_ in ("nsubj", "nsubjpass", "poss") and not self._is_protected(token.idx, token.idx + len(word)):
+                roles[word] += 1
+                where.setdefault(word, []).append(token)
+        found = []
+        for word, count in roles.items():
+            if count >= 2:
+                token = where[word][0]
+                found.append(Mention(token.idx, token.idx + len(word), [word]))
+        return found
 
     def deny_mentions(self) -> list[Mention]:
         mentions = []

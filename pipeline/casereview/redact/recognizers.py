@@ -180,6 +180,31 @@ class InitialledNameRecognizer(PatternRecognizer):
         return surname.casefold() not in STOP_WORDS  # "Plan B. The" is no name
 
 
+class NameBeforeCoronerRecognizer(PatternRecognizer):
+    """The capitalised words right before a coroner's title: "heard before Ann Lee Senior Coroner"."""
+
+    PATTERNS: ClassVar[list[Pattern]] = [Pattern(
+        "name before coroner",
+        r"\b(?:(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*\.?\s+){1,4}"
+        r"(?=(?:HM\s+)?(?:Senior|Assistant|Area|Deputy|Acting)\s+Coroner\b)"
+        r"|\b(?:(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*\.?\s+){0,3}(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*(?=,\s*(?:HM\s+)?"
+        r"(?:(?:Senior|Assistant|Area|Deputy|Acting)\s+)?Coroner\b)",
+        0.6,
+    )]
+
+    def __init__(self):
+        super().__init__(supported_entity="PERSON", patterns=self.PATTERNS, supported_language="en",
+                         name="NameBeforeCoronerRecognizer", global_regex_flags=0)
+
+    def validate_result(self, pattern_text: str):
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        words = pattern_text.split()
+        if words[0].casefold() in STOP_WORDS or all(w.isupper() and len(w) <= 3 for w in words):
+            return False  # "The Senior Coroner", "HM Senior Coroner"
+        return True
+
+
 def custom_recognizers(lists=None) -> list[PatternRecognizer]:
     lists = lists or load_lists()
     return [
@@ -191,4 +216,5 @@ def custom_recognizers(lists=None) -> list[PatternRecognizer]:
         TitledNameRecognizer(sorted(lists.titles)),
         CuedNameRecognizer(),
         InitialledNameRecognizer(),
+        NameBeforeCoronerRecognizer(),
     ]
