@@ -192,9 +192,12 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
         self.calibration_ = []
         self.oof_proba_ = np.zeros(Y.shape)
         for j in range(Y.shape[1]):
-            y = Y[cal, j]
+            rows = cal
+            if Y[cal, j].sum() < self.min_positive:  # too few in the calibration rows: use every row
+                rows = np.ones(len(X), bool)
+            y = Y[rows, j]
             if y.sum() >= self.min_positive and y.sum() < len(y):
-                a, b = _platt(oof[cal, j], y)
+                a, b = _platt(oof[rows, j], y)
                 self.calibration_.append((a, b))
                 self.oof_proba_[:, j] = _sigmoid(a * oof[:, j] + b)
             else:
@@ -208,7 +211,7 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
                                   if calibrated else float(self.default_threshold))
         self.thresholds_ = np.full(Y.shape[1], float(self.default_threshold))
         for j in calibrated:
-            y = Y[cal, j]
+            y = Y[cal, j]  # labels calibrated on every row have few real positives: global threshold
             self.thresholds_[j] = (best_threshold(self.oof_proba_[cal, j], y, grid, self.global_threshold_)
                                    if y.sum() >= self.per_label_min else self.global_threshold_)
         self.support_ = Y.sum(axis=0)

