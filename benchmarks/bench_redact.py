@@ -79,6 +79,41 @@ def pfd_gold(shared: Path):
     return [(reports[g["id"]], [(s, e) for s, e, _ in g["spans"]]) for g in gold]
 
 
+SYLLABLES = ["ka", "lo", "mer", "vin", "tha", "dor", "bre", "sel", "qua", "zin", "rou", "fen", "gal", "mir",
+             "tob", "wes", "yan", "pru"]
+TITLES = {"mr", "mrs", "miss", "ms", "dr"}
+
+
+def with_invented_names(pfd, seed: int):
+    """The same reports with every gold name word swapped for an invented one (kept consistently in each
+    report, upper case kept): recall that cannot come from knowing the names, a stand-in for held-out text.
+    Nicknames become unrelated invented words too, which makes this harder than real text."""
+    import random
+    import re
+
+    rng = random.Random(seed)
+    out = []
+    for text, spans in pfd:
+        names = {w.casefold() for s, e in spans for w in re.findall(r"[A-Za-z]+", text[s:e])} - TITLES
+        mapping = {w: "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+                   for w in sorted(names)}
+
+        def swap(match, mapping=mapping):
+            new = mapping.get(match.group().casefold())
+            return match.group() if new is None else new.upper() if match.group().isupper() else new
+
+        pieces, new_spans, cursor = [], [], 0
+        for s, e in sorted(spans):
+            pieces.append(re.sub(r"[A-Za-z]+", swap, text[cursor:s]))
+            start = sum(map(len, pieces))
+            pieces.append(re.sub(r"[A-Za-z]+", swap, text[s:e]))
+            new_spans.append((start, start + len(pieces[-1])))
+            cursor = e
+        pieces.append(re.sub(r"[A-Za-z]+", swap, text[cursor:]))
+        out.append(("".join(pieces), new_spans))
+    return out
+
+
 def conll_gold(path: Path, person_tags: set[str]):
     """One text per sentence (tweet): tokens joined by spaces, PER spans as character offsets."""
     docs, tokens, tags = [], [], []
@@ -203,6 +238,7 @@ def main() -> None:
     pfd = pfd_gold(shared)
     corpora = {
         "pfd_dev_names": pfd,
+        "pfd_dev_names_invented": [doc for seed in (1, 2, 3) for doc in with_invented_names(pfd, seed)],
         "btc": conll_gold(shared / "data/ner/btc_a.conll", {"PER"})
         + conll_gold(shared / "data/ner/btc_b.conll", {"PER"}),
         "wnut17_test": conll_gold(shared / "data/ner/wnut17_test.conll", {"person"}),

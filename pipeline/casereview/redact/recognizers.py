@@ -143,7 +143,7 @@ class CuedNameRecognizer(PatternRecognizer):
     """
 
     def __init__(self):
-        cue = r"(?:death of|deceased,?|named|called|known as|also known as|aka|n[ée]e)"
+        cue = r"(?:death of:?|deceased[,:]?|named|called|known as|also known as|aka|n[ée]e)"
         name = r"(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*"
         pattern = rf"(?i:\b{cue})\s+['\"‘“]?(?P<name>{name}(?:[ \-]{name}){{0,4}})"
         super().__init__(supported_entity="PERSON", patterns=[Pattern("cued name", pattern, 0.7)],
@@ -181,7 +181,8 @@ class InitialledNameRecognizer(PatternRecognizer):
 
 
 class NameBeforeCoronerRecognizer(PatternRecognizer):
-    """The capitalised words right before a coroner's title: "heard before Ann Lee Senior Coroner"."""
+    """Capitalised words right before a coroner's title ("heard before Ann Lee Senior Coroner") or before
+    "'s death", "'s mother" and other words only a person has."""
 
     PATTERNS: ClassVar[list[Pattern]] = [Pattern(
         "name before coroner",
@@ -189,6 +190,11 @@ class NameBeforeCoronerRecognizer(PatternRecognizer):
         r"(?=(?:HM\s+)?(?:Senior|Assistant|Area|Deputy|Acting)\s+Coroner\b)"
         r"|\b(?:(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*\.?\s+){0,3}(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*(?=,\s*(?:HM\s+)?"
         r"(?:(?:Senior|Assistant|Area|Deputy|Acting)\s+)?Coroner\b)",
+        0.6,
+    ), Pattern(
+        "name before a family word",  # "Ann Lee’s death", "Ann Lee's mother"
+        r"\b(?:(?:Mc|Mac|O['’])?[A-Z][\w\-]*\s+){0,3}(?:Mc|Mac|O['’])?[A-Z][\w\-]*(?=['’]s\s+(?:death|"
+        r"mother|father|parents|family|siblings?|brother|sister|grandmother|grandfather|birth|funeral)\b)",
         0.6,
     )]
 
