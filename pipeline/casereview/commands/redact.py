@@ -56,6 +56,8 @@ def _redact_file(path: Path, *, as_text: bool, die) -> str:
         die(f"{name}: {safe_contract_message(str(exc))}")
     except LeakError as exc:
         die(f"{name}: {exc}")
+    except FileNotFoundError as exc:  # a redaction list named in params.yaml (a path, never report text)
+        die(f"{name}: {exc}")
     except Exception as exc:  # noqa: BLE001 - an unexpected failure: name the type only, never its text
         die(f"{name}: redaction failed ({type(exc).__name__})")
 

@@ -97,6 +97,18 @@ def read_list(path: Path) -> list[str]:
     return entries
 
 
+def resolve_list_path(path: str) -> Path:
+    """A list named in params.yaml: as given, or relative to the project's root."""
+    from casereview.settings import project_root
+
+    candidate = Path(path)
+    if not candidate.is_absolute() and not candidate.exists():
+        candidate = project_root() / candidate
+    if not candidate.exists():
+        raise FileNotFoundError(f"redaction list not found: {path}")
+    return candidate
+
+
 def load_lists(extra: dict[str, list[str]] | None = None) -> RedactionLists:
     """The shipped lists plus any extra files (list name -> paths)."""
     key = tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items()))
@@ -111,5 +123,5 @@ def _load_lists(extra_key: tuple) -> RedactionLists:
         if name not in LIST_NAMES:
             raise ValueError(f"unknown redaction list {name!r}; known: {', '.join(LIST_NAMES)}")
         for path in paths:
-            entries.setdefault(name, []).extend(read_list(Path(path)))
+            entries.setdefault(name, []).extend(read_list(resolve_list_path(path)))
     return RedactionLists(entries)

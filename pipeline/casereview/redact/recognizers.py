@@ -206,9 +206,8 @@ class NameBeforeCoronerRecognizer(PatternRecognizer):
         from spacy.lang.en.stop_words import STOP_WORDS
 
         words = pattern_text.split()
-        if words[0].casefold() in STOP_WORDS or all(w.isupper() and len(w) <= 3 for w in words):
-            return False  # "The Senior Coroner", "HM Senior Coroner"
-        return True
+        # not "The Senior Coroner", "HM Senior Coroner"
+        return not (words[0].casefold() in STOP_WORDS or all(w.isupper() and len(w) <= 3 for w in words))
 
 
 def custom_recognizers(lists=None) -> list[PatternRecognizer]:
