@@ -1,10 +1,8 @@
 import numpy as np
 import pytest
-from sklearn.base import clone
-
 from casereview.classify.models import SCIEMapper, ThemeTagger, best_threshold
-
 from classify_helpers import THEMES, make_units
+from sklearn.base import clone
 
 
 def test_best_threshold_maximises_f1():

@@ -1,10 +1,8 @@
 """notebooks/error_analysis.ipynb runs top to bottom against the shipped models and the shared gold."""
 
 import sys
-from pathlib import Path
 
 import pytest
-
 from casereview.settings import project_root, shared_dir
 
 NB = project_root() / "notebooks" / "error_analysis.ipynb"

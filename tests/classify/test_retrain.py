@@ -2,11 +2,10 @@
 
 import json
 
-from classify_helpers import SCIE, THEMES, make_units, write_jsonl, write_params, write_taxonomy
-
 from casereview.classify import load_classifier
 from casereview.classify.train import train
 from casereview.contracts import TextUnit
+from classify_helpers import SCIE, THEMES, make_units, write_jsonl, write_params, write_taxonomy
 
 
 def test_new_label_in_taxonomy_is_learnt_without_code_changes(tmp_path):

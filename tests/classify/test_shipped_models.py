@@ -6,7 +6,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from casereview.classify import load_classifier
 from casereview.classify.taxonomy import load_taxonomy
 from casereview.contracts import TextUnit

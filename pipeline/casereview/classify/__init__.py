@@ -17,7 +17,7 @@ from .classifier import Classifier, ModelNotFound
 from .rollup import label_document
 from .taxonomy import resolve
 
-__all__ = ["Classifier", "ModelNotFound", "label_document", "load_classifier", "default_model_dir"]
+__all__ = ["Classifier", "ModelNotFound", "default_model_dir", "label_document", "load_classifier"]
 
 
 def default_model_dir() -> Path:

@@ -89,7 +89,7 @@ class Classifier:
             joblib.dump(est, d / "model.joblib", compress=3)
 
     @classmethod
-    def load(cls, model_dir: Path, evidence_terms: int = 5) -> "Classifier":
+    def load(cls, model_dir: Path, evidence_terms: int = 5) -> Classifier:
         model_dir = Path(model_dir)
         parts, cards = {}, {}
         for name, klass in (("themes", ThemeTagger), ("scie", SCIEMapper)):

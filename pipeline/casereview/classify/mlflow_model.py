@@ -27,7 +27,8 @@ class ClassifierModel(mlflow.pyfunc.PythonModel):
 
 def log_classifier(model_dir: Path, registered_name: str | None):
     """Log models/themes and models/scie as one pyfunc model; register it. Returns the registry version."""
-    import tempfile, shutil
+    import shutil
+    import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp) / "model_dir"

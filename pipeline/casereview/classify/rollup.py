@@ -12,7 +12,7 @@ import re
 from casereview.contracts import Document, TextUnit, ThemeRollup
 from casereview.settings import stage_params
 
-_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", re.S)
+_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", re.DOTALL)
 
 
 def paragraph_spans(text: str, min_chars: int = 40) -> list[tuple[int, int]]:

@@ -169,7 +169,7 @@ def _card_md(card: dict) -> str:
 
 def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxonomy, p: dict, units, info,
                 cv: dict | None) -> dict:
-    created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    created = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     data = {"units": len(units), "sha256": units_hash(units), "files": info}
     evaluation = (f"grouped {p['cv_folds']}-fold cross-validation (folds by report) on `{p.get('cv_on')}`; "
                   "each fold also trains on the other corpora" if cv else "not evaluated (no --cv)")
@@ -228,8 +228,7 @@ def train(params_path=None, extra_labels=(), model_dir: str | Path | None = None
         (model_dir / "cv_metrics.json").write_text(json.dumps(full, indent=2) + "\n", encoding="utf-8")
         # Out-of-fold predictions (ids, labels, scores; no text) for notebooks/error_analysis.ipynb.
         with open(model_dir / "cv_predictions.jsonl", "w", encoding="utf-8") as fh:
-            for row in cvres["oof"]:
-                fh.write(json.dumps(row) + "\n")
+            fh.writelines(json.dumps(row) + "\n" for row in cvres["oof"])
     if use_mlflow is None:
         use_mlflow = bool(p["mlflow"].get("enabled", True))
     if use_mlflow:

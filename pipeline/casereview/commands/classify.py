@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -45,8 +44,8 @@ def register(app: typer.Typer) -> None:
     @app.command("classify")
     def classify_cmd(
         units_file: Path = typer.Argument(..., help="JSONL: one {id, text, type} per line"),
-        out: Optional[Path] = typer.Option(None, "--out", help="write predictions here (default: stdout)"),
-        model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="trained models (default: models/)"),
+        out: Path | None = typer.Option(None, "--out", help="write predictions here (default: stdout)"),
+        model_dir: Path | None = typer.Option(None, "--model-dir", help="trained models (default: models/)"),
     ) -> None:
         """Tag text units with themes and map recommendations/findings to SCIE categories."""
         import json

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -14,8 +13,8 @@ def register(app: typer.Typer) -> None:
     @app.command("evaluate")
     def evaluate_cmd(
         gold: Path = typer.Option(..., "--gold", help="labelled JSONL (schema of shared/gold/dev/units.jsonl)"),
-        out: Optional[Path] = typer.Option(None, "--out", help="write metrics JSON here (default: stdout)"),
-        model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="trained models (default: models/)"),
+        out: Path | None = typer.Option(None, "--out", help="write metrics JSON here (default: stdout)"),
+        model_dir: Path | None = typer.Option(None, "--model-dir", help="trained models (default: models/)"),
     ) -> None:
         """Per-label precision/recall/F1, micro and macro averages, SCIE accuracy, top-2 and confusion."""
         import json

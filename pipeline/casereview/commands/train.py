@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -13,10 +12,10 @@ from casereview.commands import die
 def register(app: typer.Typer) -> None:
     @app.command("train")
     def train_cmd(
-        params: Optional[Path] = typer.Option(None, "--params", help="params file (default: params.yaml)"),
-        extra_labels: List[Path] = typer.Option([], "--extra-labels",
+        params: Path | None = typer.Option(None, "--params", help="params file (default: params.yaml)"),
+        extra_labels: list[Path] = typer.Option([], "--extra-labels",
                                                 help="more labelled JSONL (e.g. QA corrections); repeatable"),
-        model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="where to write models"),
+        model_dir: Path | None = typer.Option(None, "--model-dir", help="where to write models"),
         no_cv: bool = typer.Option(False, "--no-cv", help="skip cross-validation (no metrics)"),
         no_mlflow: bool = typer.Option(False, "--no-mlflow", help="do not log to MLflow"),
     ) -> None:
