@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.platypus import ListFlowable, ListItem, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 PARAGRAPHS = [
     "The review considered how agencies worked together to protect Child A between 2019 and 2021.",
@@ -37,9 +37,9 @@ def make_report_pdf(path: Path, *, title: str = "Significant Case Review: Child 
             number += 1
         story.append(PageBreak())
     story.append(Paragraph("Recommendations", styles["Heading2"]))
-    story.append(ListFlowable([ListItem(Paragraph(r, styles["BodyText"])) for r in recommendations],
-                              bulletType="1"))
-    story.append(Spacer(1, 12))
+    for n, rec in enumerate(recommendations, 1):  # numbered paragraphs, as review reports set them
+        story.append(Paragraph(f"{n}. {rec}", styles["BodyText"]))
+        story.append(Spacer(1, 6))
 
     def running_header(canvas, doc):
         canvas.saveState()
