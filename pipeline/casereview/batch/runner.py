@@ -78,9 +78,12 @@ def run_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, jobs: int = 
             run.bar = bar
             if run.tasks:
                 _execute(run, backend, jobs, scheduler, stages)
-    except KeyboardInterrupt as exc:
+    except BaseException as exc:  # Ctrl-C, or workers that cannot start: leave a consistent manifest
         run.summary.interrupted = True
-        run.finish(time.monotonic() - started)
+        try:
+            run.finish(time.monotonic() - started)
+        except Exception:  # noqa: BLE001 - the original error matters more; the journal is replayed next run
+            pass
         exc.summary = run.summary  # type: ignore[attr-defined]
         raise
     run.finish(time.monotonic() - started)
@@ -107,8 +110,8 @@ class _Run:
                  retry_errors: bool):
         self.out, self.params, self.pp, self.db_url = out, params, pp, db_url
         self.journal = Journal(out)
-        self.journal.load()
-        _remove_stale_tmp(out)  # compacts whatever an earlier, interrupted run left in the journal
+        self.journal.load()  # compacts whatever an earlier, interrupted run left in the journal
+        _remove_stale_tmp(out)
         retry = pp.get("retry_codes") or []
         self.done = self.journal.final_by_sha(retry_codes=retry, retry_all_errors=retry_errors)
         self.summary = BatchSummary(out_dir=out)
