@@ -1,0 +1,171 @@
+"""The extract stage: one PDF in, one Document out.
+
+``extract_pdf`` never raises for a bad file: it returns a Document with status "error" (or "needs_ocr")
+and a stable error code, so a batch can record the problem and go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+
+from casereview.contracts import Document, Source
+from casereview.extract import layout, structure
+from casereview.extract.glyphs import PageGlyphs, read_page
+from casereview.extract.tables import find_tables, outside_tables
+from casereview.settings import stage_params
+
+log = logging.getLogger(__name__)
+
+DEFAULTS: dict[str, Any] = {
+    "max_pages": 1000,
+    "max_file_mb": 200,
+    "ocr": "auto",            # auto: OCR text-less PDFs when ocrmypdf is installed; never: mark needs_ocr
+    "min_chars_per_page": 20,  # fewer characters than this on average: the PDF has no usable text layer
+}
+
+__all__ = ["extract_pdf", "ExtractError", "DEFAULTS"]
+
+
+class ExtractError(Exception):
+    """A file that cannot be read as a report. ``code`` is stable; the message names the file."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def extract_pdf(path: str | Path, params: dict[str, Any] | None = None) -> Document:
+    settings = {**DEFAULTS, **stage_params("extract"), **(params or {})}
+    path = Path(path)
+    digest = _sha256(path)
+    source = Source(file=path.name, sha256=digest or "", pages=0)
+    doc_id = (digest or hashlib.sha256(str(path).encode()).hexdigest())[:16]
+    try:
+        pdf = _open_checked(path, settings)
+    except ExtractError as exc:
+        log.info("extract: %s: %s", path.name, exc.code)
+        return Document.failed(doc_id=doc_id, source=source, code=exc.code, message=str(exc))
+    try:
+        source.pages = len(pdf)
+        return _extract(path, pdf, doc_id, source, settings)
+    except ExtractError as exc:
+        return Document.failed(doc_id=doc_id, source=source, code=exc.code, message=str(exc),
+                               status="needs_ocr" if exc.code == "needs_ocr" else "error")
+    except Exception as exc:  # a PDF library failing on a malformed file must not stop a batch
+        log.info("extract: %s: unreadable (%s)", path.name, type(exc).__name__)
+        return Document.failed(doc_id=doc_id, source=source, code="corrupt",
+                               message=f"{path.name}: the PDF is damaged and could not be read "
+                                       f"({type(exc).__name__})")
+    finally:
+        pdf.close()
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+    except OSError:
+        return None
+
+
+def _open_checked(path: Path, settings: dict[str, Any]) -> pdfium.PdfDocument:
+    """Cheap checks first (existence, size, magic bytes) so that no parser sees a hopeless file."""
+    name = path.name
+    if not path.exists():
+        raise ExtractError("not_found", f"{name}: no such file")
+    if not path.is_file():
+        raise ExtractError("not_a_file", f"{name}: not a regular file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ExtractError("empty", f"{name}: the file is empty (0 bytes)")
+    if size > settings["max_file_mb"] * 1024 * 1024:
+        raise ExtractError("too_large", f"{name}: {size / 1e6:.0f} MB is over the {settings['max_file_mb']} MB limit")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise ExtractError("unreadable", f"{name}: cannot be read ({exc.strerror})") from None
+    if b"%PDF-" not in head:
+        lowered = head.lower()
+        if b"<html" in lowered or b"<!doctype" in lowered:
+            raise ExtractError("not_pdf", f"{name}: an HTML page saved with a .pdf name, not a PDF")
+        raise ExtractError("not_pdf", f"{name}: not a PDF (no %PDF header)")
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ExtractError("encrypted", f"{name}: the PDF is password-protected") from None
+        raise ExtractError("corrupt", f"{name}: the PDF is damaged and could not be opened") from None
+    pages = len(pdf)
+    if pages == 0:
+        pdf.close()
+        raise ExtractError("empty", f"{name}: the PDF has no pages")
+    if pages > settings["max_pages"]:
+        pdf.close()
+        raise ExtractError("too_many_pages",
+                           f"{name}: {pages} pages is over the limit of {settings['max_pages']} (extract.max_pages)")
+    return pdf
+
+
+def _extract(path: Path, pdf: pdfium.PdfDocument, doc_id: str, source: Source,
+             settings: dict[str, Any]) -> Document:
+    glyph_pages = [read_page(pdf[i], i + 1) for i in range(len(pdf))]
+    chars = sum(g.char_count for g in glyph_pages)
+    if chars < settings["min_chars_per_page"] * len(glyph_pages):
+        return _without_text_layer(path, doc_id, source, settings)
+    pages = _page_lines(glyph_pages)
+    body_size = layout.body_font_size([lines for _, lines in pages])
+    kept = layout.remove_furniture(pages, body_size)
+    lines = [line for page_lines in kept for line in page_lines]
+    blocks = structure.build_blocks(lines, body_size, layout.line_pitch(lines))
+    text = structure.assemble(blocks, structure.document_vocabulary(lines))
+    blocks = [b for b in blocks if b.text.strip()]
+    return Document(
+        id=doc_id,
+        source=source,
+        status="ok",
+        text=text,
+        pages=structure.page_spans(blocks, len(glyph_pages)),
+        sections=structure.find_sections(blocks, len(text)),
+        items=structure.find_items(blocks, doc_id),
+    )
+
+
+def _page_lines(glyph_pages: list[PageGlyphs]) -> list[tuple[PageGlyphs, list[layout.Line]]]:
+    pages = []
+    for glyphs in glyph_pages:
+        tables = find_tables(glyphs.edges, glyphs.words, glyphs.number)
+        lines = layout.build_lines(outside_tables(glyphs.words, tables)) + tables
+        for line in lines:
+            line.page = glyphs.number
+        pages.append((glyphs, layout.reading_order(lines, glyphs.width)))
+    return pages
+
+
+def _without_text_layer(path: Path, doc_id: str, source: Source, settings: dict[str, Any]) -> Document:
+    """Scanned pages: OCR them where ocrmypdf is installed and allowed, else say OCR is needed."""
+    if settings.get("ocr") == "auto" and shutil.which("tesseract"):
+        try:
+            import ocrmypdf  # optional extra: pip install 'casereview[ocr]' and Debian's tesseract-ocr
+        except ImportError:
+            ocrmypdf = None
+        if ocrmypdf is not None:
+            with tempfile.TemporaryDirectory(prefix="casereview-ocr-") as tmp:
+                target = Path(tmp) / "ocr.pdf"
+                ocrmypdf.ocr(path, target, progress_bar=False, skip_text=True)
+                ocr_settings = {**settings, "ocr": "never"}
+                doc = extract_pdf(target, ocr_settings)
+            doc.id, doc.source = doc_id, Source(file=source.file, sha256=source.sha256, pages=source.pages,
+                                                extractor="ocrmypdf+pdfium", ocr=True)
+            return doc
+    raise ExtractError("needs_ocr", f"{path.name}: no text layer on its pages (a scan); OCR is needed")

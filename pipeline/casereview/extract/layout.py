@@ -1,0 +1,208 @@
+"""From positioned words to lines in reading order: columns, tables and page furniture.
+
+A page is cut into horizontal bands. Bands that cross the column gutter (titles, full-width tables) are read
+as they come; runs of bands that do not are read left column first, then right column.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from casereview.extract.glyphs import PageGlyphs, Word
+
+
+@dataclass
+class Line:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    bold: bool
+    text: str
+    column: int = 0               # 0 full width or left column, 1 right column
+    table_rows: list[str] | None = None  # a ruled table, kept whole as tab-separated rows
+    words: list[Word] = field(default_factory=list, repr=False)
+
+    @property
+    def is_table(self) -> bool:
+        return self.table_rows is not None
+
+
+def build_lines(words: list[Word]) -> list[Line]:
+    """Words on one baseline make a band; a band splits into lines at gaps wider than a word space.
+
+    The split keeps the two halves of a two-column page apart even where their baselines align.
+    """
+    bands: list[list[Word]] = []
+    band_middle = 0.0
+    for word in sorted(words, key=lambda w: w.middle):
+        if bands and abs(word.middle - band_middle) < 0.4 * word.size:
+            bands[-1].append(word)
+        else:
+            bands.append([word])
+            band_middle = word.middle
+    lines: list[Line] = []
+    for band in bands:
+        band.sort(key=lambda w: w.x0)
+        piece = [band[0]]
+        for word in band[1:]:
+            if word.x0 - piece[-1].x1 > 1.2 * max(word.size, piece[-1].size):
+                lines.append(_line_from(piece))
+                piece = [word]
+            else:
+                piece.append(word)
+        lines.append(_line_from(piece))
+    return lines
+
+
+def _line_from(words: list[Word]) -> Line:
+    line = Line(page=0, top=min(w.top for w in words), bottom=max(w.bottom for w in words),
+                x0=words[0].x0, x1=max(w.x1 for w in words), size=words[0].size, bold=words[0].bold,
+                text="", words=list(words))
+    _finish_line(line)
+    return line
+
+
+def _finish_line(line: Line) -> None:
+    line.words.sort(key=lambda w: w.x0)
+    line.text = " ".join(w.text for w in line.words)
+    weights = Counter()
+    sizes = Counter()
+    for w in line.words:
+        weights[w.bold] += len(w.text)
+        sizes[round(w.size, 1)] += len(w.text)
+    line.bold = weights[True] > weights[False]
+    line.size = sizes.most_common(1)[0][0]
+    line.x0 = min(w.x0 for w in line.words)
+    # Vertical position from the words in the line's own font: a marker glyph in a bigger font ("1.")
+    # would otherwise shift the line and spoil the spacing that separates paragraphs.
+    dominant = [w for w in line.words if round(w.size, 1) == line.size] or line.words
+    line.top = min(w.top for w in dominant)
+    line.bottom = max(w.bottom for w in dominant)
+
+
+def find_gutter(lines: list[Line], width: float) -> float | None:
+    """The x of a vertical gap that splits most lines into two columns, or None for one column."""
+    if len(lines) < 6:
+        return None
+    best: tuple[int, float] | None = None
+    for step in range(int(width * 0.3), int(width * 0.7), 2):
+        crossing = sum(1 for ln in lines if ln.x0 < step < ln.x1)
+        if best is None or crossing < best[0]:
+            best = (crossing, float(step))
+    if best is None:
+        return None
+    crossing, x = best
+    left = sum(1 for ln in lines if ln.x1 <= x)
+    right = sum(1 for ln in lines if ln.x0 >= x)
+    if crossing <= 0.2 * len(lines) and left >= 0.25 * len(lines) and right >= 0.25 * len(lines):
+        # Centre the gutter in the empty gap so either column's ragged edge is on its own side.
+        left_edge = max((ln.x1 for ln in lines if ln.x1 <= x), default=x)
+        right_edge = min((ln.x0 for ln in lines if ln.x0 >= x), default=x)
+        return (left_edge + right_edge) / 2
+    return None
+
+
+def reading_order(lines: list[Line], width: float) -> list[Line]:
+    gutter = find_gutter([ln for ln in lines if not ln.is_table], width)
+    lines = sorted(lines, key=lambda ln: (ln.top, ln.x0))
+    if gutter is None:
+        return lines
+    ordered: list[Line] = []
+    run: list[Line] = []
+    for line in lines:
+        if line.x0 < gutter < line.x1:
+            ordered.extend(_columns_first(run, gutter))
+            run = []
+            ordered.append(line)
+        else:
+            run.append(line)
+    ordered.extend(_columns_first(run, gutter))
+    return ordered
+
+
+def _columns_first(run: list[Line], gutter: float) -> list[Line]:
+    left = [ln for ln in run if ln.x1 <= gutter]
+    right = [ln for ln in run if ln.x1 > gutter]
+    for line in right:
+        line.column = 1
+    return left + right
+
+
+# -- page furniture ------------------------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$|^(?:page\s+)?[ivxlc]{1,6}$",
+    re.IGNORECASE)
+_MARGIN = 0.09  # share of the page height at top and bottom where running headers and footers sit
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def remove_furniture(pages: list[tuple[PageGlyphs, list[Line]]], body_size: float) -> list[list[Line]]:
+    """Drop running headers, footers and page numbers.
+
+    A margin line is furniture when it is a page number, when the same text (digits aside) recurs in the
+    margins of several pages, or when it is a small-print line at the very top of the page.
+    """
+    margin_keys: Counter[str] = Counter()
+    for glyphs, lines in pages:
+        seen = {_furniture_key(ln.text) for ln in lines if _in_margin(ln, glyphs.height)}
+        margin_keys.update(seen)
+    repeat_threshold = max(2, int(0.4 * len(pages)))
+    kept_pages: list[list[Line]] = []
+    for glyphs, lines in pages:
+        kept = []
+        for line in lines:
+            if line.is_table or not _in_margin(line, glyphs.height):
+                kept.append(line)
+                continue
+            key = _furniture_key(line.text)
+            if _PAGE_NUMBER.match(line.text.strip()):
+                continue
+            if len(pages) >= 2 and margin_keys[key] >= repeat_threshold:
+                continue
+            if line.bottom < _MARGIN * glyphs.height and line.size < 0.92 * body_size:
+                continue
+            kept.append(line)
+        _drop_glued_page_number(kept, glyphs.number)
+        kept_pages.append(kept)
+    return kept_pages
+
+
+def _in_margin(line: Line, height: float) -> bool:
+    return line.bottom < _MARGIN * height or line.top > (1 - _MARGIN) * height
+
+
+def _drop_glued_page_number(lines: list[Line], page_number: int) -> None:
+    """A page number set on the last text line's baseline reads as part of that line: take it off."""
+    if not lines or lines[-1].is_table or len(lines[-1].words) < 2:
+        return
+    last = lines[-1]
+    tail, before = last.words[-1], last.words[-2]
+    if tail.text == str(page_number) and tail.x0 - before.x1 > 3 * tail.size:
+        last.words.pop()
+        _finish_line(last)
+        last.x1 = max(w.x1 for w in last.words)
+
+
+def body_font_size(pages: list[list[Line]]) -> float:
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def line_pitch(lines: list[Line]) -> float:
+    """The usual distance between baselines of consecutive body lines."""
+    gaps = [b.top - a.top for a, b in zip(lines, lines[1:])
+            if not a.is_table and not b.is_table and a.column == b.column and 0 < b.top - a.top < 3 * a.size]
+    return statistics.median(gaps) if gaps else 14.0
