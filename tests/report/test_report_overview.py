@@ -115,3 +115,22 @@ def test_report_command_writes_files(results, tmp_path):
     assert (tmp_path / "r.html").exists() and (tmp_path / "r.xlsx").exists()
     missing = CliRunner().invoke(app, ["report", str(tmp_path), "--out", str(tmp_path / "x.html")])
     assert missing.exit_code == 1 and "manifest.json" in missing.output
+
+
+def test_report_finds_the_database_process_loaded(tmp_path):
+    pytest.importorskip("casereview.store")
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "batch"))
+    from synthpdf import make_corpus
+
+    from casereview.batch import run_batch
+
+    make_corpus(tmp_path / "in", 2, pages=1)
+    out = tmp_path / "out"
+    run_batch([tmp_path / "in"], out, db_url=f"sqlite:///{tmp_path / 'qa.db'}", progress=False,
+              params={"process": {"poll_interval_s": 0.1}}, stages="tests.batch.fake_stages")
+    report = build_report(out, tmp_path / "report.html")
+    assert report.verified_from_db
+    ver = report.tables["verification"].set_index("Items")
+    assert ver.loc["All items", "Total"] == 2 and ver.loc["All items", "Pending"] == 2

@@ -82,7 +82,11 @@ def write_items_csv(out_dir: Path, manifest: dict[str, Any]) -> int:
 
 
 def db_key(db_url: str) -> str:
-    """The URL without a password: it is written to the manifest to remember what was loaded where."""
+    """The URL without a password (written to the manifest to remember what was loaded where); a relative
+    SQLite path is made absolute so `casereview report` finds the database from any working directory."""
+    path = sqlite_file(db_url)
+    if path is not None and not path.is_absolute():
+        return f"sqlite:///{path.resolve()}"
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", db_url)
 
 
