@@ -26,6 +26,7 @@ class Line:
     text: str
     column: int = 0               # 0 full width or left column, 1 right column
     table_rows: list[str] | None = None  # a ruled table, kept whole as tab-separated rows
+    bullet: bool = False          # starts with a list bullet (not a bullet character used in the text)
     words: list[Word] = field(default_factory=list, repr=False)
 
     @property
@@ -68,8 +69,23 @@ def _line_from(words: list[Word]) -> Line:
     return line
 
 
+_BULLET_GLYPHS = set("•●▪■◦‣∙·○▶►✓*-–")
+
+
+def _is_list_bullet(words: list[Word]) -> bool:
+    """A list bullet is drawn from a symbol font (private-use code points) or in another size than the
+    text after it; a bullet character typed into the text itself is part of the text."""
+    first = words[0].text
+    if len(first) != 1:
+        return False
+    if "\uf000" <= first <= "\uf0ff":
+        return True
+    return first in _BULLET_GLYPHS and len(words) > 1 and abs(words[0].size - words[1].size) > 0.5
+
+
 def _finish_line(line: Line) -> None:
     line.words.sort(key=lambda w: w.x0)
+    line.bullet = _is_list_bullet(line.words)
     line.text = " ".join(w.text for w in line.words)
     weights = Counter()
     sizes = Counter()
@@ -100,7 +116,8 @@ def find_gutter(lines: list[Line], width: float) -> float | None:
     crossing, x = best
     left = sum(1 for ln in lines if ln.x1 <= x)
     right = sum(1 for ln in lines if ln.x0 >= x)
-    if crossing <= 0.2 * len(lines) and left >= 0.25 * len(lines) and right >= 0.25 * len(lines):
+    # A column may be short (the end of a report), so ask only for a few lines on each side.
+    if crossing <= 0.2 * len(lines) and min(left, right) >= max(4, 0.1 * len(lines)):
         # Centre the gutter in the empty gap so either column's ragged edge is on its own side.
         left_edge = max((ln.x1 for ln in lines if ln.x1 <= x), default=x)
         right_edge = min((ln.x0 for ln in lines if ln.x0 >= x), default=x)

@@ -12,7 +12,6 @@ from casereview.contracts import Item, Page, Section
 from casereview.extract.layout import Line
 from casereview.settings import RESOURCES_DIR
 
-_BULLET = re.compile(r"^(?:[•●▪■◦‣∙·○▶►✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc*]|[-–—](?=\s))\s*")
 _NUMBER = re.compile(r"^\(?(\d{1,3}(?:\.\d{1,3})*)(?:[.)]|(?=\s)(?<=\d\.\d)|(?<=\d\.\d\d))\s+(?=\S)")
 _SUB_POINT = re.compile(r"^\(?([a-z]|[ivx]{1,4})[.)]\s+(?=\S)")
 _HEADING_NUMBER = re.compile(r"^(?:(?:part|section|chapter|appendix)\s+)?(\d+(?:\.\d+)*|[IVX]+|[A-Z])[.:)]?\s+",
@@ -55,7 +54,7 @@ def is_heading_line(line: Line, body_size: float) -> bool:
     words = line.text.split()
     if line.size >= body_size * 1.12 and len(words) <= 30:
         return True
-    return line.bold and len(words) <= 18 and not _BULLET.match(line.text)
+    return line.bold and len(words) <= 18 and not line.bullet
 
 
 def build_blocks(lines: list[Line], body_size: float, pitch: float) -> list[Block]:
@@ -82,7 +81,7 @@ def _continues(block: Block, previous: Line, line: Line, pitch: float) -> bool:
     if block.kind == "heading":
         return (previous.page == line.page and abs(previous.size - line.size) < 0.5
                 and previous.bold == line.bold and 0 < line.top - previous.top < 1.6 * line.size)
-    starts_entry = bool(_BULLET.match(line.text) or _SUB_POINT.match(line.text)
+    starts_entry = bool(line.bullet or _SUB_POINT.match(line.text)
                         or item_rules()["_labelled"].match(line.text))
     if _NUMBER.match(line.text) and (_SENTENCE_END.search(previous.text) or line.x0 < previous.x0 - 4):
         starts_entry = True
@@ -147,9 +146,8 @@ def assemble(blocks: list[Block], vocabulary: set[str]) -> str:
             texts = [ln.text for ln in block.lines]
             if block.kind == "paragraph":
                 _mark(block)
-                bullet = _BULLET.match(texts[0])
-                if bullet:
-                    texts[0] = texts[0][bullet.end():]
+                if block.lines[0].bullet:
+                    texts[0] = texts[0][len(block.lines[0].words[0].text):].lstrip()
             text = join_lines(texts, vocabulary)
             spans = _line_spans(block, offset, len(text))
         if not text.strip():
@@ -181,7 +179,7 @@ def _mark(block: Block) -> None:
         block.marker, block.marker_kind = number.group(1), "number"
     elif (sub := _SUB_POINT.match(first)):
         block.marker, block.marker_kind = sub.group(1), "sub"
-    elif _BULLET.match(first):
+    elif block.lines[0].bullet:
         block.marker_kind = "bullet"
 
 
