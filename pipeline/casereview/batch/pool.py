@@ -4,7 +4,8 @@ concurrent.futures' pool marks itself broken when a worker dies, and cannot kill
 owns every worker, watches each task's wall time and the worker's RSS (psutil), kills a worker that exceeds
 either limit, records timeout / memory_limit for its file, starts a fresh worker, and carries on.
 Workers are started with "spawn" so they are children of this process (and die with it, PR_SET_PDEATHSIG),
-load the models once, and retire after max_tasks_per_child files to bound memory growth.
+load the models once, and retire after max_tasks_per_child files, or sooner when their memory has grown past
+recycle_above_mb, so a leak is cured between files instead of killing one mid-file.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class Task:
 class Limits:
     time_limit_s: float = 300.0
     memory_limit_mb: float = 1500.0
-    max_tasks_per_child: int = 25
+    max_tasks_per_child: int = 100
+    recycle_above_mb: float = 1000.0  # a worker whose RSS is above this after a file is replaced before the next
     startup_timeout_s: float = 300.0
     poll_interval_s: float = 0.25
     address_space_mb: float | None = None
@@ -184,7 +186,8 @@ class LocalPool:
                 task, worker.task = worker.task, None
                 worker.done += 1
                 on_result(task, payload)
-                if worker.done >= self.limits.max_tasks_per_child or not worker.proc.is_alive():
+                if (worker.done >= self.limits.max_tasks_per_child or not worker.proc.is_alive()
+                        or worker.rss_mb() > self.limits.recycle_above_mb):
                     self._retire(worker, respawn=bool(self._queue))
 
     def _police(self, on_result: ResultCallback, queue: deque) -> None:

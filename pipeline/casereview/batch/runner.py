@@ -15,7 +15,8 @@ from casereview.batch.pool import Limits, LocalPool, Task
 
 # Defaults for the `process:` section of params.yaml (the file wins).
 DEFAULTS: dict[str, Any] = {
-    "time_limit_s": 300, "memory_limit_mb": 1500, "max_tasks_per_child": 25, "startup_timeout_s": 300,
+    "time_limit_s": 300, "memory_limit_mb": 1500, "max_tasks_per_child": 100, "recycle_above_mb": 1000,
+    "startup_timeout_s": 300,
     "poll_interval_s": 0.25, "address_space_mb": None, "db_batch_size": 20, "retry_codes": [],
     "model_dir": None,
 }
@@ -49,6 +50,7 @@ def process_params(params: dict[str, Any] | None) -> dict[str, Any]:
 def limits_from(pp: dict[str, Any]) -> Limits:
     return Limits(time_limit_s=float(pp["time_limit_s"]), memory_limit_mb=float(pp["memory_limit_mb"]),
                   max_tasks_per_child=int(pp["max_tasks_per_child"]),
+                  recycle_above_mb=float(pp["recycle_above_mb"]),
                   startup_timeout_s=float(pp["startup_timeout_s"]),
                   poll_interval_s=float(pp["poll_interval_s"]), address_space_mb=pp.get("address_space_mb"))
 
