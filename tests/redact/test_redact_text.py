@@ -116,3 +116,8 @@ def test_user_lists_extend_the_shipped_ones(tmp_path):
     params = {"extra_lists": {"public_bodies": [str(bodies)], "deny_names": [str(deny)]}}
     out = redact_text("Fairweather Trust Partners met zebedee on Monday.", params).text
     assert "Fairweather Trust Partners" in out and "zebedee" not in out.casefold()
+
+
+def test_an_initial_tells_people_with_one_surname_apart():
+    out = redact_text("Mary Pemberton met Dr A. Pemberton. Mary Pemberton left; Dr A. Pemberton stayed.").text
+    assert out.count("Child A") == 2 and out.count("[PERSON 1]") == 2

@@ -200,6 +200,7 @@ def plan_redactions(text: str, params: dict[str, Any]) -> Plan:
     spans: list[Span] = []
     mentions: list[Mention] = []
     results, votes, entities, doc = detect(text, params, lists) if text.strip() else ([], {}, [], None)
+    finder.use_parse(doc)
     for result in results:
         label = ENTITY_LABELS[result.entity_type]
         if label == "PERSON":

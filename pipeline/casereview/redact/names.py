@@ -21,6 +21,7 @@ GAELIC_SURNAME = re.compile(r"(?:Mc|Mac|O['’]|Fitz|Nic|Ní|Ó)[A-ZÀ-Þ][\w'�
 CAPITALISED = re.compile(r"(?:Mc|Mac|O['’]|D['’]|Fitz|Nic|Ní|Ó|Ua)?[A-ZÀ-ÖØ-Þ]")
 WEB_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 BRACKETED_ALIAS = re.compile(r"\s*[(\[]\s*['\"‘“]?(?P<alias>[A-Z][\w'’\-]+)['\"’”]?\s*[)\]]")
+FUNCTION_POS = {"ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "PART", "INTJ"}
 POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -29,6 +30,7 @@ class Mention:
     start: int
     end: int
     tokens: list[str]  # name tokens (no titles), as written
+    initials: str = ""  # "A" for "Dr A. Jones": tells Jones apart from Mary Jones
 
 
 @dataclass
@@ -49,6 +51,13 @@ def expand_hyphens(tokens) -> set[str]:
     for token in tokens:
         keys.update(part for part in re.split(r"-", token) if len(part) > 1)
     return keys
+
+
+def initials_fit(initials: str, person: Person) -> bool:
+    """"A. Jones" can be Alan Jones but not Mary Jones (people known only by a surname fit anyone)."""
+    if not initials or not person.full_names:
+        return True
+    return any(full[0][0] == initials[0] for full in person.full_names)
 
 
 def is_capitalised(word: str) -> bool:
@@ -75,6 +84,7 @@ class NameFinder:
         self._longest_protected = max((e - s for s, e in self.protected), default=0)
         self._lowercase_words = None
         self._index = None
+        self._pos: dict[int, str] = {}
 
     # -- cleaning one mention ------------------------------------------------------------------------
     def clean(self, start: int, end: int, titled: bool = False) -> Mention | None:
@@ -101,7 +111,7 @@ class NameFinder:
         name_words = [w for w in words[lead:]]
         while name_words and not self._name_like(name_words[-1][2]):
             name_words.pop()
-        while name_words and not self._name_like(name_words[0][2]):
+        while name_words and (not self._name_like(name_words[0][2]) or self._function_word(*name_words[0][::2])):
             name_words.pop(0)
         tokens = [POSSESSIVE.sub("", w) for _, _, w in name_words if not is_initial(w)]
         tokens = [t for t in tokens if t.casefold() not in self.allow and len(t) > 1]
@@ -111,7 +121,22 @@ class NameFinder:
         last_word = name_words[-1]
         last_end = last_word[0] + len(POSSESSIVE.sub("", last_word[2])) if not is_initial(last_word[2]) \
             else last_word[1]
-        return Mention(first[0], last_end, tokens)
+        initials = "".join(w[0].casefold() for _, _, w in name_words if is_initial(w))
+        return Mention(first[0], last_end, tokens, initials)
+
+    def use_parse(self, doc) -> None:
+        """Let cleaning see spaCy's part-of-speech tags (character offset -> tag)."""
+        self._pos = {token.idx: token.pos_ for token in doc} if doc is not None else {}
+
+    def _function_word(self, start: int, word: str) -> bool:
+        """A sentence's capitalised first word that is an adverb or connective: "Later Aoife's mother".
+
+        Upper-case words and known first names are left alone: tags are unreliable for them.
+        """
+        if word.isupper() or word.casefold() in self.lists.first_names():
+            return False
+        at_sentence_start = start == 0 or re.search(r"(?:[.!?:]\s+|\n\s*)$", self.text[max(0, start - 4):start])
+        return bool(at_sentence_start) and self._pos.get(start) in FUNCTION_POS
 
     def _name_like(self, word: str) -> bool:
         if word.isupper() and len(word) > 1 and self._ordinary_word(word):
@@ -326,7 +351,7 @@ class NameFinder:
         for i in order:
             tokens = tuple(t.casefold() for t in mentions[i].tokens)
             keys = expand_hyphens(tokens)
-            index = self._find_person(people, tokens, keys)
+            index = self._find_person(people, tokens, keys, mentions[i].initials)
             if index is None:
                 people.append(Person())
                 index = len(people) - 1
@@ -339,14 +364,16 @@ class NameFinder:
             owner[i] = index
         return people, owner
 
-    def _find_person(self, people: list[Person], tokens: tuple[str, ...], keys: set[str]) -> int | None:
+    def _find_person(self, people: list[Person], tokens: tuple[str, ...], keys: set[str],
+                     initials: str = "") -> int | None:
         if len(tokens) > 1:
             for index, person in enumerate(people):
                 for full in person.full_names:
                     if keys <= expand_hyphens(full) or expand_hyphens(full) <= keys or (
                             tokens[0] == full[0] and tokens[-1] == full[-1]):
                         return index
-        candidates = [i for i, p in enumerate(people) if keys & (p.tokens | p.aliases)]
+        candidates = [i for i, p in enumerate(people) if keys & (p.tokens | p.aliases)
+                      and initials_fit(initials, p)]
         if not candidates:
             return None
         return max(candidates, key=lambda i: people[i].mentions)

@@ -143,7 +143,7 @@ class CuedNameRecognizer(PatternRecognizer):
     """
 
     def __init__(self):
-        cue = r"(?:death of:?|deceased[,:]?|named|called|known as|also known as|aka|n[ée]e)"
+        cue = r"(?:death of:?|deceased[,:]?|named|called|known as|also known as|otherwise|aka|n[ée]e)"
         name = r"(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*"
         pattern = rf"(?i:\b{cue})\s+['\"‘“]?(?P<name>{name}(?:[ \-]{name}){{0,4}})"
         super().__init__(supported_entity="PERSON", patterns=[Pattern("cued name", pattern, 0.7)],
@@ -198,9 +198,20 @@ class NameBeforeCoronerRecognizer(PatternRecognizer):
         0.6,
     )]
 
-    def __init__(self):
+    def __init__(self, first_names: frozenset[str] = frozenset()):
+        self.first_names = first_names
         super().__init__(supported_entity="PERSON", patterns=self.PATTERNS, supported_language="en",
                          name="NameBeforeCoronerRecognizer", global_regex_flags=0)
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        # "Later Ann's mother": a sentence's first word is not part of the name unless it is a known one.
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            words = text[result.start:result.end].split()
+            sentence_start = result.start == 0 or re.search(r"(?:[.!?:]\s+|\n\s*)$", text[:result.start])
+            if len(words) > 1 and sentence_start and words[0].casefold() not in self.first_names:
+                result.start = text.index(words[1], result.start + len(words[0]))
+        return results
 
     def validate_result(self, pattern_text: str):
         from spacy.lang.en.stop_words import STOP_WORDS
@@ -221,5 +232,5 @@ def custom_recognizers(lists=None) -> list[PatternRecognizer]:
         TitledNameRecognizer(sorted(lists.titles)),
         CuedNameRecognizer(),
         InitialledNameRecognizer(),
-        NameBeforeCoronerRecognizer(),
+        NameBeforeCoronerRecognizer(lists.first_names()),
     ]
