@@ -108,7 +108,10 @@ def _words(textpage, page_height: float) -> tuple[list[Word], int]:
             prev = current[-1]
             same_line = abs(((prev[3] + prev[4]) / 2) - ((top + bottom) / 2)) < 0.5 * max(size, prev[5])
             gap = rect.left - prev[2]
-            if not same_line or gap > 0.25 * max(size, prev[5]) or gap < -0.5 * size:
+            # A change of font size splits words too: a list number set in a bigger font ("10.")
+            # often sits closer to the next word than a normal space.
+            if not same_line or gap > 0.25 * max(size, prev[5]) or gap < -0.5 * size or \
+                    abs(size - prev[5]) > 0.5:
                 flush()
         current.append((char, rect.left, rect.right, top, bottom, size, fonts.is_bold(textpage, index)))
     flush()

@@ -116,8 +116,12 @@ def find_gutter(lines: list[Line], width: float) -> float | None:
     crossing, x = best
     left = sum(1 for ln in lines if ln.x1 <= x)
     right = sum(1 for ln in lines if ln.x0 >= x)
-    # A column may be short (the end of a report), so ask only for a few lines on each side.
-    if crossing <= 0.2 * len(lines) and min(left, right) >= max(4, 0.1 * len(lines)):
+    # A column may be short (the end of a report), so ask only for two lines on each side, but they must
+    # share a left edge as column text does (right-aligned numbers or dates do not).
+    right_starts = [ln.x0 for ln in lines if ln.x0 >= x]
+    aligned = max((sum(1 for s in right_starts if edge <= s <= edge + 24) for edge in right_starts),
+                  default=0)  # lines starting at one left edge, hanging indents allowed
+    if crossing <= 0.2 * len(lines) and min(left, right) >= 2 and aligned >= max(2, 0.6 * right):
         # Centre the gutter in the empty gap so either column's ragged edge is on its own side.
         left_edge = max((ln.x1 for ln in lines if ln.x1 <= x), default=x)
         right_edge = min((ln.x0 for ln in lines if ln.x0 >= x), default=x)
