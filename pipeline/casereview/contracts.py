@@ -66,12 +66,20 @@ class Item:
     start: int
     end: int
     section: str | None
+    # Lettered or bulleted sub-points under a numbered entry ("a) ...", "(ii) ..."), in order.
+    subpoints: list[str] | None = None
     # Filled in by the classify stage.
     themes: list[str] | None = None
     theme_scores: dict[str, float] | None = None
     scie: str | None = None
     scie_scores: dict[str, float] | None = None
     evidence: dict[str, list[str]] | None = None
+
+
+    @property
+    def full_text(self) -> str:
+        """The entry with its sub-points: what a reader (or a classifier) needs to understand it."""
+        return " ".join([self.text, *(self.subpoints or [])])
 
 
 @dataclass

@@ -27,6 +27,7 @@ class Line:
     column: int = 0               # 0 full width or left column, 1 right column
     table_rows: list[str] | None = None  # a ruled table, kept whole as tab-separated rows
     bullet: bool = False          # starts with a list bullet (not a bullet character used in the text)
+    marker_font: bool = False     # the first word is set in another size than the rest: a list marker
     words: list[Word] = field(default_factory=list, repr=False)
 
     @property
@@ -86,10 +87,13 @@ def _is_list_bullet(words: list[Word]) -> bool:
 def _finish_line(line: Line) -> None:
     line.words.sort(key=lambda w: w.x0)
     line.bullet = _is_list_bullet(line.words)
+    line.marker_font = len(line.words) > 1 and abs(line.words[0].size - line.words[1].size) > 0.5
     line.text = " ".join(w.text for w in line.words)
-    weights = Counter()
-    sizes = Counter()
-    for w in line.words:
+    # The line's style is its text's, not that of a list marker set in another font.
+    styled = line.words[1:] if line.marker_font else line.words
+    weights: Counter[bool] = Counter()
+    sizes: Counter[float] = Counter()
+    for w in styled:
         weights[w.bold] += len(w.text)
         sizes[round(w.size, 1)] += len(w.text)
     line.bold = weights[True] > weights[False]

@@ -83,7 +83,8 @@ def _continues(block: Block, previous: Line, line: Line, pitch: float) -> bool:
                 and previous.bold == line.bold and 0 < line.top - previous.top < 1.6 * line.size)
     starts_entry = bool(line.bullet or _SUB_POINT.match(line.text)
                         or item_rules()["_labelled"].match(line.text))
-    if _NUMBER.match(line.text) and (_SENTENCE_END.search(previous.text) or line.x0 < previous.x0 - 4):
+    if _NUMBER.match(line.text) and (line.marker_font or _SENTENCE_END.search(previous.text)
+                                     or line.x0 < previous.x0 - 4):
         starts_entry = True
     if starts_entry:
         return False
@@ -247,30 +248,34 @@ def find_items(blocks: list[Block], doc_id: str) -> list[Item]:
         if block.kind != "paragraph":
             current = None
             continue
+        numbered_parent = current is not None and current.number is not None
         if block.marker_kind == "labelled":
             current = _new_item(items, doc_id, block, block.labelled_kind or "recommendation", section_title)
-        elif section_kind and block.marker_kind in ("number", "bullet"):
-            current = _new_item(items, doc_id, block, section_kind, section_title)
-        elif current is not None and block.marker_kind in ("sub", "bullet"):
-            # A sub-point belongs to the entry above it: its text is part of that item.
-            current.text = f"{current.text} {block.text}"
+        elif numbered_parent and block.marker_kind in ("sub", "bullet"):
+            # A sub-point belongs to the numbered entry above it; the entry's own text stays as it stands.
+            current.subpoints = [*(current.subpoints or []), _strip_marker(block)]
             current.end = block.end
-        elif section_kind and block.marker_kind == "sub" and current is None:
+        elif section_kind and block.marker_kind in ("number", "bullet"):
             current = _new_item(items, doc_id, block, section_kind, section_title)
         else:
             current = None
     return items
 
 
+def _marker_length(block: Block) -> int:
+    pattern = {"labelled": item_rules()["_labelled"], "number": _NUMBER, "sub": _SUB_POINT}.get(
+        block.marker_kind or "")
+    match = pattern.match(block.text) if pattern else None
+    return match.end() if match else 0
+
+
+def _strip_marker(block: Block) -> str:
+    return block.text[_marker_length(block):].strip()
+
+
 def _new_item(items: list[Item], doc_id: str, block: Block, kind: str, section: str | None) -> Item:
     text = block.text
-    skip = 0
-    if block.marker_kind == "labelled":
-        skip = item_rules()["_labelled"].match(text).end()
-    elif block.marker_kind == "number":
-        skip = _NUMBER.match(text).end()
-    elif block.marker_kind == "sub":
-        skip = _SUB_POINT.match(text).end()
+    skip = _marker_length(block)
     item = Item(id=f"{doc_id}-i{len(items) + 1:03d}", kind=kind, number=block.marker,
                 text=text[skip:].strip(), start=block.start + skip, end=block.end, section=section)
     items.append(item)
