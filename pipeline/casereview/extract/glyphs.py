@@ -110,7 +110,9 @@ def _words(textpage, page_height: float) -> tuple[list[Word], int]:
             gap = rect.left - prev[2]
             # A change of font size splits words too: a list number set in a bigger font ("10.")
             # often sits closer to the next word than a normal space.
-            if not same_line or gap > 0.25 * max(size, prev[5]) or gap < -0.5 * size or \
+            # PDFium marks word spaces itself (generated spaces); a gap with no space is a word break only
+            # when it is wide, as between table cells, so letter-spaced words stay whole.
+            if not same_line or gap > 0.8 * max(size, prev[5]) or gap < -0.5 * size or \
                     abs(size - prev[5]) > 0.5:
                 flush()
         current.append((char, rect.left, rect.right, top, bottom, size, fonts.is_bold(textpage, index)))

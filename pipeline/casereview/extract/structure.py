@@ -37,7 +37,8 @@ class Block:
 def item_rules() -> dict:
     with open(RESOURCES_DIR / "extract" / "item_sections.yaml", encoding="utf-8") as fh:
         rules = yaml.safe_load(fh)
-    rules["_sections"] = [(re.compile(r["pattern"], re.IGNORECASE), r["kind"]) for r in rules["sections"]]
+    rules["_sections"] = [(re.compile(r["pattern"], re.IGNORECASE), r["kind"], bool(r.get("bullets")))
+                          for r in rules["sections"]]
     labelled = "|".join(f"(?:{r['pattern']})" for r in rules["labelled"])
     rules["_labelled"] = re.compile(rf"^({labelled})\s+(\d+(?:\.\d+)*)\s*[:.\-–—]\s*", re.IGNORECASE)
     rules["_labelled_kinds"] = [(re.compile(r["pattern"], re.IGNORECASE), r["kind"]) for r in rules["labelled"]]
@@ -228,22 +229,25 @@ def find_sections(blocks: list[Block], text_length: int) -> list[Section]:
     return sections
 
 
-def item_kind_for_section(title: str) -> str | None:
+def item_kind_for_section(title: str) -> tuple[str | None, bool]:
+    """The kind of item a section holds (None: not an item section) and whether bullets are items."""
     bare = _HEADING_NUMBER.sub("", title).strip()
-    for pattern, kind in item_rules()["_sections"]:
+    for pattern, kind, bullets in item_rules()["_sections"]:
         if pattern.match(bare):
-            return kind
-    return None
+            return kind, bullets
+    return None, False
 
 
 def find_items(blocks: list[Block], doc_id: str) -> list[Item]:
     items: list[Item] = []
     section_title: str | None = None
     section_kind: str | None = None
+    bullet_items = False
     current: Item | None = None
     for block in blocks:
         if block.kind == "heading":
-            section_title, section_kind, current = block.text, item_kind_for_section(block.text), None
+            section_title, current = block.text, None
+            section_kind, bullet_items = item_kind_for_section(block.text)
             continue
         if block.kind != "paragraph":
             current = None
@@ -255,7 +259,7 @@ def find_items(blocks: list[Block], doc_id: str) -> list[Item]:
             # A sub-point belongs to the numbered entry above it; the entry's own text stays as it stands.
             current.subpoints = [*(current.subpoints or []), _strip_marker(block)]
             current.end = block.end
-        elif section_kind and block.marker_kind in ("number", "bullet"):
+        elif section_kind and (block.marker_kind == "number" or bullet_items and block.marker_kind == "bullet"):
             current = _new_item(items, doc_id, block, section_kind, section_title)
         else:
             current = None
