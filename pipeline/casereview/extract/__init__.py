@@ -45,7 +45,7 @@ def extract_pdf(path: str | Path, params: dict[str, Any] | None = None) -> Docum
     settings = {**DEFAULTS, **stage_params("extract"), **(params or {})}
     path = Path(path)
     digest = _sha256(path)
-    source = Source(file=path.name, sha256=digest or "", pages=0)
+    source = Source(file=path.name, sha256=digest or "", pages=0, extractor="pypdfium2+pdfplumber-tables")
     doc_id = (digest or hashlib.sha256(str(path).encode()).hexdigest())[:16]
     try:
         pdf = _open_checked(path, settings)
