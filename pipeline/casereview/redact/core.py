@@ -362,6 +362,8 @@ def redact_document(doc: Document, params: dict | None = None) -> Document:
         exact = old_text[item.start:item.end] == item.text
         item.start, item.end = offsets.start(item.start), offsets.end(item.end)
         item.text = redacted[item.start:item.end] if exact else surface(item.text)
+        if item.subpoints:
+            item.subpoints = [surface(point) for point in item.subpoints]
     for section in doc.sections:
         section.title = surface(section.title)
         section.start, section.end = offsets.start(section.start), offsets.end(section.end)
@@ -369,12 +371,21 @@ def redact_document(doc: Document, params: dict | None = None) -> Document:
         page.start, page.end = offsets.start(page.start), offsets.end(page.end)
     if doc.error and doc.error.message:
         doc.error.message = surface(doc.error.message)
+    doc.source.file = redact_file_name(doc.source.file, plan)
     check_leaks(redacted, redactions, plan, params)
-    for extra in [i.text for i in doc.items] + [s.title for s in doc.sections]:
+    subpoints = [point for i in doc.items for point in (i.subpoints or [])]
+    for extra in [i.text for i in doc.items] + subpoints + [s.title for s in doc.sections]:
         check_leaks(extra, [], plan, params)
     doc.text, doc.redactions, doc.redacted = redacted, redactions, True
     log.debug("redacted document with %d span(s)", len(redactions))
     return doc
+
+
+def redact_file_name(name: str, plan: Plan) -> str:
+    """File names often carry the child's name ("Jane-Doe-PFD-report.pdf"): replace any word of it that is
+    a detected name token, so the name does not travel on in manifests, the database or exports."""
+    tokens = {t.casefold() for t in plan.leak_tokens}
+    return re.sub(r"[^\W\d_]+", lambda m: "REDACTED" if m.group().casefold() in tokens else m.group(), name)
 
 
 def surface_replacer(text: str, plan: Plan):
