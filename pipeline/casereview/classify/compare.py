@@ -30,10 +30,12 @@ def compare_families(p, families) -> dict:
     for fam in families:
         q = copy.deepcopy(p)
         q["themes"]["family"] = q["scie"]["family"] = fam
-        q["themes"]["C"] = q["scie"]["C"] = 0.5 if fam == "svc" else 10.0
+        for part in ("themes", "scie"):  # the configured C for the configured family, else a sensible one
+            if p[part]["family"] != fam:
+                q[part]["C"] = 0.5 if fam == "svc" else 10.0
         t0 = time.perf_counter()
         res = cross_validate(units, cv_keys, themes, scie, q)
-        out[f"tfidf_{fam}"] = {**summary_metrics(res, int(p["min_support"])), "C": q["themes"]["C"],
+        out[f"tfidf_{fam}"] = {**summary_metrics(res, int(p["min_support"])), "C": {"themes": q["themes"]["C"], "scie": q["scie"]["C"]},
                                "cv_seconds": round(time.perf_counter() - t0, 1)}
     return out
 

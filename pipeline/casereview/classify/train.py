@@ -36,7 +36,7 @@ DEFAULTS: dict = {
     "cv_folds": 5,
     "min_support": 5,
     "model_dir": "models",
-    "themes": {"family": "svc", "C": 0.5, "min_positive": 3, "default_threshold": 0.5},
+    "themes": {"family": "svc", "C": 0.5, "min_positive": 3, "default_threshold": 0.5, "per_label_min": 20},
     "scie": {"family": "svc", "C": 0.5, "second_weight": 0.0},
     "mlflow": {"enabled": True, "experiment": "casereview-classify",
                "registered_model": "casereview-classifier", "alias": "champion"},
@@ -140,7 +140,10 @@ def _card_md(card: dict) -> str:
               f"## Evaluation: {card['evaluation']}", ""]
     if card["model"] == "themes" and m:
         ge = next((k for k in m if k.startswith("macro_support_ge")), None)
-        lines += [f"micro-F1 **{m['micro']['f1']}** (P {m['micro']['precision']}, R {m['micro']['recall']}); "
+        lines += [f"Thresholds: per label when it has >= {card['parameters'].get('per_label_min', 20)} real "
+                  f"positives, else the shared threshold {card.get('global_threshold')} (both chosen by F1 on "
+                  "out-of-fold scores).", "",
+                  f"micro-F1 **{m['micro']['f1']}** (P {m['micro']['precision']}, R {m['micro']['recall']}); "
                   f"macro-F1 {m['macro']['f1']}; macro-F1 over labels with >= {card['min_support']} examples "
                   f"**{m[ge]['f1'] if ge else 'n/a'}**", "",
                   "| label | threshold | train support | CV precision | CV recall | CV F1 | CV support |",
