@@ -432,12 +432,12 @@ _SUMMARY_TABLE = [
 
 
 def sample_spec(seed: int = 7, index: int = 0, *, columns: int | None = None, style: str | None = None,
-                font: str = "auto", breaks: bool = True, long_paragraphs: bool = False,
+                font: str = "auto", breaks: bool = True, paragraph_group: int = 1,
                 marker_size: float = 12) -> dict[str, Any]:
     """A varied invented review. ``style``: "recommendations" (SCR/CSPR), "learning_together" (findings),
     "inspection" (findings + bulleted "What needs to improve"); default by index. Every third is two-column
     unless ``columns`` says otherwise. ``breaks=False`` writes no word broken at a line end;
-    ``long_paragraphs`` joins a section's consecutive paragraphs in pairs (4-6 lines each on one column)."""
+    ``paragraph_group=N`` joins runs of up to N consecutive paragraphs of a section into one."""
     rng = random.Random(seed * 1000 + index)
     style = style or ("recommendations", "learning_together", "inspection")[index % 3]
     columns = columns or (2 if index % 3 == 2 else 1)
@@ -494,26 +494,30 @@ def sample_spec(seed: int = 7, index: int = 0, *, columns: int | None = None, st
         "Practitioners should note that the points below summarise this report for team briefings.",
         {"bullets": ["Bring information together early.", "Speak to the child alone.",
                      "Use the escalation guide when you disagree with a decision."], "kind": None}]})
-    header = f"OFFICIAL - SENSITIVE   {title}" if rng.random() < 0.8 else f"{area} Child Protection Committee"
+    header = f"OFFICIAL - SENSITIVE: {title}" if rng.random() < 0.8 else f"{area} Child Protection Committee"
     if not breaks:
         for section in sections:
             section["content"] = [b.replace(BREAK, "") if isinstance(b, str) else b for b in section["content"]]
-    if long_paragraphs:
+    if paragraph_group > 1:
         for section in sections:
-            section["content"] = _pair_paragraphs(section["content"])
+            section["content"] = _group_paragraphs(section["content"], paragraph_group)
     return {"title": title, "columns": columns, "header": header, "marker_size": marker_size,
             "footer": "page_n_of_m" if index % 2 == 0 else "page_n", "font": font, "sections": sections}
 
 
-def _pair_paragraphs(content: list[Any]) -> list[Any]:
+def _group_paragraphs(content: list[Any], size: int) -> list[Any]:
+    """Join runs of consecutive paragraphs into one paragraph of up to ``size`` (at most one broken word)."""
     out: list[Any] = []
+    count = 0
     for block in content:
-        if isinstance(block, str) and out and isinstance(out[-1], str) and "\x00" not in out[-1] \
+        if isinstance(block, str) and out and isinstance(out[-1], str) and count < size \
                 and not (BREAK in block and BREAK in out[-1]):
-            out[-1] = out[-1] + " " + block + "\x00"  # \x00: already a pair
+            out[-1] = out[-1] + " " + block
+            count += 1
         else:
             out.append(block)
-    return [b.replace("\x00", "") if isinstance(b, str) else b for b in out]
+            count = 1
+    return out
 
 
 def _slug(text: str) -> str:
