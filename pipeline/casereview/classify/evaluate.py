@@ -32,8 +32,8 @@ def evaluate(clf, gold_path: str | Path, min_support: int = 5) -> dict:
         "gold": Path(gold_path).name, "units": len(units), "gold_in_training_data": seen,
         "note": ("training-set fit: the model was trained on this file; see models/cv_metrics.json for "
                  "grouped cross-validation" if seen else "held-out evaluation"),
-        "model": {n: {"created": c.get("created"), "taxonomy_version": (c.get("taxonomy") or {}).get("version")}
-                  for n, c in clf.cards.items()},
+        "model": {n: {"taxonomy_version": (c.get("taxonomy") or {}).get("version"),
+                      "data_sha256": (c.get("data") or {}).get("sha256")} for n, c in clf.cards.items()},
         "themes": theme_metrics([list(u.themes) for u in units], [p.themes for p in preds], clf.theme_ids, min_support),
         "scie": scie_metrics([u.scie for u, _ in items],
                              [sorted(p.scie_scores, key=lambda c: -p.scie_scores[c]) for _, p in items],

@@ -77,7 +77,7 @@ def _base(family: str, C: float, class_weight, multi: bool = False):
             return LogisticRegression(C=C, class_weight=class_weight, max_iter=2000)
         return LogisticRegression(C=C, class_weight=class_weight, solver="liblinear")
     if family == "svc":
-        return LinearSVC(C=C, class_weight=class_weight)
+        return LinearSVC(C=C, class_weight=class_weight, random_state=0)  # dvc repro: same bytes
     raise ValueError(f"unknown model family {family!r} (expected 'lr' or 'svc')")
 
 
