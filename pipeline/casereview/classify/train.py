@@ -120,7 +120,8 @@ def cross_validate(units, cv_keys, themes, scie, p) -> dict:
             if u.is_item and u.scie:
                 gold_s.append(u.scie)
                 ranked_s.append(sorted(pr.scie_scores, key=lambda c: -pr.scie_scores[c]))
-    return {"themes": theme_metrics(gold_t, pred_t, themes.ids, int(p["min_support"])),
+    return {"cv_set": p.get("cv_on") if cv_keys else "all training units (cv_on file not found)",
+            "themes": theme_metrics(gold_t, pred_t, themes.ids, int(p["min_support"])),
             "scie": scie_metrics(gold_s, ranked_s, scie.ids), "oof": scores}
 
 
@@ -174,7 +175,7 @@ def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxono
                 cv: dict | None) -> dict:
     created = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     data = {"units": len(units), "sha256": units_hash(units), "files": info}
-    evaluation = (f"grouped {p['cv_folds']}-fold cross-validation (folds by report) on `{p.get('cv_on')}`; "
+    evaluation = (f"grouped {p['cv_folds']}-fold cross-validation (folds by report) on `{(cv or {}).get('cv_set')}`; "
                   "each fold also trains on the other corpora" if cv else "not evaluated (no --cv)")
     comparison = None
     comp_path = Path(model_dir) / "comparison.json"
