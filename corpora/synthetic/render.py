@@ -45,7 +45,7 @@ import json
 import random
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -54,8 +54,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import (BaseDocTemplate, Frame, FrameBreak, KeepTogether, NextPageTemplate,
-                                PageTemplate, Paragraph, Table, TableStyle)
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    FrameBreak,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
 
 BREAK = "¦"  # marks where a word is broken across a line end
 PAGE_W, PAGE_H = A4
@@ -142,7 +151,7 @@ def _break_paragraph(text: str, width: float, font: str, size: float) -> tuple[s
         return False
 
     indent = 0.0
-    for step in range(0, int(width / 3)):
+    for step in range(int(width / 3)):
         if placement(width - step):
             indent = float(step)
             break
@@ -159,7 +168,7 @@ def _numbered_canvas(footer: str | None, font: str):
     """A canvas that draws the footer once the page count is known ("Page N of M")."""
 
     class NumberedCanvas(rl_canvas.Canvas):
-        drawn: list[str] = []
+        drawn: ClassVar[list[str]] = []
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
@@ -327,84 +336,84 @@ _POSTCODES = ["EH99 1ZZ", "G99 9ZZ", "AB99 2ZZ", "KY99 4ZZ"]
 _PHONES = ["0131 496 0123", "0141 496 0457", "07700 900381", "01632 960214"]
 
 _INTRO = [
-    "This report sets out the findings of a review into the circumstances of Child {c}, who was {age} years "
-    "old when the review was commissioned by the {area} Child Protection Committee.",
-    "The review was carried out under the national guidance for learning reviews. Its purpose is to learn "
-    "how agencies worked together, not to apportion blame to individual practitioners.",
-    "The review team met practitioners from health, education, social work and Police Scotland, and read the "
-    "records held by each agency for the period under review.",
-    "Child {c}'s mother and maternal grandmother were invited to contribute, and their views are reflected "
-    "throughout this report.",
+    ("This report sets out the findings of a review into the circumstances of Child {c}, who was {age} years "
+    "old when the review was commissioned by the {area} Child Protection Committee."),
+    ("The review was carried out under the national guidance for learning reviews. Its purpose is to learn "
+    "how agencies worked together, not to apportion blame to individual practitioners."),
+    ("The review team met practitioners from health, education, social work and Police Scotland, and read the "
+    "records held by each agency for the period under review."),
+    ("Child {c}'s mother and maternal grandmother were invited to contribute, and their views are reflected "
+    "throughout this report."),
 ]
 _BACKGROUND = [
-    "Child {c} lived with their mother and two younger siblings in a privately rented flat. The family moved "
-    "house four times in the two years before the incident that led to this review.",
-    "The health visitor recorded concerns about the condition of the home on several visits, and noted that "
-    "appointments were often missed or cancelled at short notice.",
-    "Child {c}'s attendance at nursery fell below sixty per cent during the winter term. Nursery staff "
-    "recorded bruising on two occasions and shared their concerns with the named person.",
-    "Police Scotland attended the family home three times in response to reports of domestic abuse. On each "
-    "occasion a concern report was sent to social work services.",
-    "Mother's use of alcohol increased after the birth of her youngest child. Adult services offered support, "
-    "but the offer was not linked to the child's plan.",
-    "The family were known to the housing service because of rent arrears, and a notice of eviction was "
-    "served in the month before Child {c} was admitted to hospital.",
+    ("Child {c} lived with their mother and two younger siblings in a privately rented flat. The family moved "
+    "house four times in the two years before the incident that led to this review."),
+    ("The health visitor recorded concerns about the condition of the home on several visits, and noted that "
+    "appointments were often missed or cancelled at short notice."),
+    ("Child {c}'s attendance at nursery fell below sixty per cent during the winter term. Nursery staff "
+    "recorded bruising on two occasions and shared their concerns with the named person."),
+    ("Police Scotland attended the family home three times in response to reports of domestic abuse. On each "
+    "occasion a concern report was sent to social work services."),
+    ("Mother's use of alcohol increased after the birth of her youngest child. Adult services offered support, "
+    "but the offer was not linked to the child's plan."),
+    ("The family were known to the housing service because of rent arrears, and a notice of eviction was "
+    "served in the month before Child {c} was admitted to hospital."),
 ]
 _ANALYSIS = [
-    "Information about domestic abuse was held by several agencies, but it was not brought together, so no "
-    "single practitioner saw the cumulative harm to Child {c}.",
-    "Practitioners accepted the mother's explanations for missed appointments without testing them. The "
-    "review found that professional curiosity was limited by high caseloads and turnover of staff.",
-    "The interagency referral discussion took place promptly, but its decisions were not recorded in a way "
-    "that the nursery or the GP practice could act on.",
-    "Supervision records show that the social worker raised her worries about neglect, but the plan agreed "
-    "at the core group was not reviewed when the family moved house.",
-    "The voice of the child was rarely recorded. Child {c} was seen by professionals on more than forty "
-    "occasions, but was spoken to alone only twice.",
-    "Escalation procedures existed, yet practitioners in universal services did not feel confident to "
-    "challenge decisions made by social work managers.",
+    ("Information about domestic abuse was held by several agencies, but it was not brought together, so no "
+    "single practitioner saw the cumulative harm to Child {c}."),
+    ("Practitioners accepted the mother's explanations for missed appointments without testing them. The "
+    "review found that professional curiosity was limited by high caseloads and turnover of staff."),
+    ("The interagency referral discussion took place promptly, but its decisions were not recorded in a way "
+    "that the nursery or the GP practice could act on."),
+    ("Supervision records show that the social worker raised her worries about neglect, but the plan agreed "
+    "at the core group was not reviewed when the family moved house."),
+    ("The voice of the child was rarely recorded. Child {c} was seen by professionals on more than forty "
+    "occasions, but was spoken to alone only twice."),
+    ("Escalation procedures existed, yet practitioners in universal services did not feel confident to "
+    "challenge decisions made by social work managers."),
 ]
 _BROKEN = [
-    "The {area} partnership has since introduced a joint chronology, and practitioners told the review that "
-    "it has improved their understanding of the risks of cumulative harm in the multi-¦agency setting.",
-    "Managers acknowledged that the response to neglect had depended too much on the persistence of "
+    ("The {area} partnership has since introduced a joint chronology, and practitioners told the review that "
+    "it has improved their understanding of the risks of cumulative harm in the multi-¦agency setting."),
+    ("Managers acknowledged that the response to neglect had depended too much on the persistence of "
     "individual practitioners, and that the approach to safe¦guarding children under five had not been "
-    "refreshed since the last inspection.",
-    "The review heard that the family did not understand the purpose of the case conference, and that the "
+    "refreshed since the last inspection."),
+    ("The review heard that the family did not understand the purpose of the case conference, and that the "
     "decision-¦making process that removed Child {c} from the child protection register was not explained "
-    "to the nursery or to the school nurse.",
+    "to the nursery or to the school nurse."),
 ]
 _IDENTIFIERS = [
-    "The lead reviewer was {staff}, an independent social work consultant. Enquiries about this review should "
-    "be sent to the Child Protection Committee, 1 Example Street, {area}, {postcode}, telephone {phone}.",
-    "The review was chaired by {staff2} on behalf of the {area} partnership, with support from the lead "
-    "officer (telephone {phone2}).",
+    ("The lead reviewer was {staff}, an independent social work consultant. Enquiries about this review should "
+    "be sent to the Child Protection Committee, 1 Example Street, {area}, {postcode}, telephone {phone}."),
+    ("The review was chaired by {staff2} on behalf of the {area} partnership, with support from the lead "
+    "officer (telephone {phone2})."),
 ]
 _RECOMMENDATIONS = [
-    ("The Child Protection Committee should ensure that concern reports about domestic abuse are shared with "
-     "the health visiting service within one working day.", []),
+    (("The Child Protection Committee should ensure that concern reports about domestic abuse are shared with "
+     "the health visiting service within one working day."), []),
     ("Social work services should review how neglect is assessed when parents misuse alcohol or drugs.",
      ["the review should include the use of a structured neglect assessment tool;",
       "managers should audit a sample of cases within twelve months."]),
-    ("The partnership should provide multi-agency training on professional curiosity and on recording the "
-     "voice of the child.", []),
-    ("NHS {area} should ensure that missed health appointments for children under five are followed up and "
-     "shared with the named person.", ["a clear pathway for was not brought children;",
+    (("The partnership should provide multi-agency training on professional curiosity and on recording the "
+     "voice of the child."), []),
+    (("NHS {area} should ensure that missed health appointments for children under five are followed up and "
+     "shared with the named person."), ["a clear pathway for was not brought children;",
                                        "a record of the follow-up in the child's health record."]),
-    ("The Child Protection Committee should publish a simple escalation guide for practitioners in "
-     "universal services.", []),
-    ("Housing services should notify social work services when a family with a child's plan is served with "
-     "a notice of eviction.", []),
+    (("The Child Protection Committee should publish a simple escalation guide for practitioners in "
+     "universal services."), []),
+    (("Housing services should notify social work services when a family with a child's plan is served with "
+     "a notice of eviction."), []),
 ]
 _FINDINGS = [
-    ("Practitioners did not bring together information held by different agencies, so the cumulative impact "
-     "of neglect on Child {c} was not recognised.", []),
-    ("The local system relies on individual practitioners to escalate concerns, and there is no shared "
-     "understanding of when and how to challenge a decision.",
+    (("Practitioners did not bring together information held by different agencies, so the cumulative impact "
+     "of neglect on Child {c} was not recognised."), []),
+    (("The local system relies on individual practitioners to escalate concerns, and there is no shared "
+     "understanding of when and how to challenge a decision."),
      ["staff in nurseries and schools were unsure whom to contact;",
       "challenge was seen as a sign of conflict rather than good practice."]),
-    ("Plans for children were not reviewed when families moved between areas, which meant that support "
-     "lapsed at the point of greatest risk.", []),
+    (("Plans for children were not reviewed when families moved between areas, which meant that support "
+     "lapsed at the point of greatest risk."), []),
     ("Fathers and male partners were largely invisible in assessments and plans.", []),
     ("High turnover of social work staff reduced the continuity of relationships with the family.",
      ["Child {c} had five allocated workers in eighteen months."]),

@@ -12,19 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from casereview.contracts import Document
 from casereview.extract import extract_pdf
+
 from corpora.synthetic.render import render_review, sample_spec
 
 SPECS = {
     # SCR/CSPR: numbered recommendations with a), b) sub-points, a chronology table, "Page N of M".
-    "one_column": dict(seed=7, index=0, columns=1, style="recommendations", breaks=False, paragraph_group=3),
+    "one_column": {"seed": 7, "index": 0, "columns": 1, "style": "recommendations", "breaks": False,
+                   "paragraph_group": 3},
     # Learning Together: numbered findings, "Page N" footer.
-    "learning_together": dict(seed=7, index=1, columns=1, style="learning_together", breaks=False,
-                              paragraph_group=3),
+    "learning_together": {"seed": 7, "index": 1, "columns": 1, "style": "learning_together", "breaks": False,
+                          "paragraph_group": 3},
     # Two columns: findings, bulleted "What needs to improve", recommendations, a table in a column.
-    "two_column": dict(seed=7, index=5, columns=2, style="inspection", breaks=False, marker_size=11),
+    "two_column": {"seed": 7, "index": 5, "columns": 2, "style": "inspection", "breaks": False,
+                   "marker_size": 11},
 }
 
 

@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from casereview.cli import app
 from casereview.contracts import Document
+from typer.testing import CliRunner
 
 runner = CliRunner()
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from casereview.extract import extract_pdf
 from casereview.settings import shared_dir
+
 from corpora.synthetic.render import render_review, sample_spec
 
 BAD_INPUTS = shared_dir() / "data" / "bad_inputs"

@@ -6,7 +6,6 @@ import json
 import re
 
 import pdfplumber
-
 from casereview.contracts import Document
 
 

@@ -6,7 +6,6 @@ import difflib
 import json
 
 import pytest
-
 from casereview.extract import extract_pdf
 from casereview.settings import shared_dir
 
