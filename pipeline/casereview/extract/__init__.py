@@ -30,7 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "min_chars_per_page": 20,  # fewer characters than this on average: the PDF has no usable text layer
 }
 
-__all__ = ["extract_pdf", "ExtractError", "DEFAULTS"]
+__all__ = ["DEFAULTS", "ExtractError", "extract_pdf"]
 
 
 class ExtractError(Exception):

@@ -98,7 +98,9 @@ def _words(textpage, page_height: float) -> tuple[list[Word], int]:
         if not char or char in _SPACES or pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
             flush()
             continue
-        if code in (0xFFFE, 0xFFFF, 0x2) or char == "\x00":
+        if code == 0x2:
+            char = "-"  # PDFium's code for a hyphen at a line break (FPDFText_IsHyphen)
+        elif code in (0xFFFE, 0xFFFF) or char == "\x00":
             continue
         pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect)
         size = pdfium_c.FPDFText_GetFontSize(textpage, index) or (rect.top - rect.bottom)

@@ -1,14 +1,11 @@
-"""Extractor bugs found with the synthetic generator, kept as strict xfails until the extract stage is fixed.
-
-Each test states the input, what the Document should hold and what it holds today. When a fix lands the
-test passes, strict xfail turns that into a failure, and the marker should be removed.
+"""Regressions for layout bugs the synthetic generator found: line-end hyphens, short paragraphs, and
+lines of two-column pages whose baselines nearly align with the other column's.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from casereview.extract import extract_pdf
 
 from corpora.synthetic.render import render_review, sample_spec
@@ -23,8 +20,6 @@ def _one_section(path: Path, content: list, columns: int = 1) -> dict:
     return render_review(path, spec)
 
 
-@pytest.mark.xfail(strict=True, reason="glyphs._words drops PDFium's line-end hyphen (U+0002, "
-                   "FPDFText_IsHyphen) so join_lines never sees it: 'multi-' + 'agency' becomes 'multi agency'")
 def test_a_word_broken_with_a_hyphen_at_a_line_end_is_joined(tmp_path: Path):
     truth = _one_section(tmp_path / "hyphen.pdf", [
         FILLER,
@@ -40,9 +35,6 @@ def test_a_word_broken_with_a_hyphen_at_a_line_end_is_joined(tmp_path: Path):
     assert doc.text.split("\n\n") == truth["blocks"]
 
 
-@pytest.mark.xfail(strict=True, reason="layout.line_pitch takes the median of all line gaps; when most "
-                   "paragraphs are two lines long the paragraph gap is the median, and structure._continues "
-                   "(gap < 1.3 * pitch) merges consecutive paragraphs into one block")
 def test_short_paragraphs_stay_separate_blocks(tmp_path: Path):
     two_liners = [
         ("The health visitor recorded concerns about the condition of the home on several visits, and noted "
@@ -64,10 +56,6 @@ def test_short_paragraphs_stay_separate_blocks(tmp_path: Path):
     assert doc.text.split("\n\n") == truth["blocks"]
 
 
-@pytest.mark.xfail(strict=True, reason="layout.build_lines groups words into bands around the first word's "
-                   "middle; on a two-column page a 12pt list marker ('2.', 'a)', bullet) whose middle is near a "
-                   "line of the other column joins that band, is split off as a line of its own, and the "
-                   "entry loses its number (item missed) or its bullet")
 def test_list_markers_in_two_columns_stay_with_their_text(tmp_path: Path):
     spec = sample_spec(7, 5, columns=2, style="inspection", breaks=False, marker_size=12)
     truth = render_review(tmp_path / "markers.pdf", spec)
@@ -76,10 +64,6 @@ def test_list_markers_in_two_columns_stay_with_their_text(tmp_path: Path):
     assert doc.text.split("\n\n") == truth["blocks"]  # today: "2." and its text are two blocks
 
 
-@pytest.mark.xfail(strict=True, reason="same cause as the list-marker bug: build_lines anchors a band on the "
-                   "first word's middle across both columns; a right-column line 4.0pt below a left-column "
-                   "line is split by float noise, one word ('was') becomes a line of its own and is read after "
-                   "the rest of the line")
 def test_words_of_a_two_column_line_keep_their_order(tmp_path: Path):
     spec = sample_spec(1, 4, columns=2, breaks=False, marker_size=11)
     truth = render_review(tmp_path / "order.pdf", spec)
