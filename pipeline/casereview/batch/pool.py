@@ -73,7 +73,10 @@ def _worker_main(conn, params: dict[str, Any], stages_spec: str | None, limits: 
     _set_parent_death_signal()
     if os.getppid() != parent:  # the parent died before prctl took effect
         return
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business: it stops us cleanly
+    # Ctrl-C and `kill` reach the whole process group: stopping is the parent's business (it kills us once
+    # the manifest is safe), and a worker dying first would be misread as a crash of the file it was reading.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if limits.address_space_mb:
         import resource
 
