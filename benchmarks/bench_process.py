@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Self
 
 import psutil
 
@@ -54,7 +55,7 @@ class PeakRSS:
                 self.peak, self.peak_procs = total, len(procs)
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> PeakRSS:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -4,6 +4,7 @@ be produced on demand; tests/batch/test_batch_real.py runs the real stages."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def test_second_run_does_no_work(corpus, tmp_path):
     # untouched records: same finish time and worker as the first run wrote
     assert {k: (v["finished"], v["worker"]) for k, v in after.items()} == \
            {k: (v["finished"], v["worker"]) for k, v in before.items()}
-    rows = list(csv.DictReader(open(out / "items.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(io.StringIO((out / "items.csv").read_text(encoding="utf-8"))))
     assert len(rows) == 4 and len({(r["document"], r["item_id"]) for r in rows}) == 4
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 
 import pytest
@@ -25,7 +26,7 @@ def test_synthetic_reports_are_extracted_redacted_labelled(tmp_path):
         assert entry["pages"] >= 2 and {"extract", "redact", "write"} <= set(entry["timings"])
         doc = json.loads((out / "documents" / f"{entry['document_id']}.json").read_text())
         assert doc["redacted"] is True and doc["schema"] == "casereview.document/1"
-    rows = list(csv.DictReader(open(out / "items.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(io.StringIO((out / "items.csv").read_text(encoding="utf-8"))))
     assert rows and all(r["kind"] in ("recommendation", "finding") for r in rows)
 
 

@@ -122,9 +122,8 @@ def test_report_finds_the_database_process_loaded(tmp_path):
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "batch"))
-    from synthpdf import make_corpus
-
     from casereview.batch import run_batch
+    from synthpdf import make_corpus
 
     make_corpus(tmp_path / "in", 2, pages=1)
     out = tmp_path / "out"

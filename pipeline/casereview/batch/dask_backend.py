@@ -70,7 +70,7 @@ def _warm_up(client, params: dict[str, Any], stages_spec: str | None) -> None:
 
     try:
         client.run(warm_up, params, stages_spec)
-    except Exception as exc:  # model loading: the message is about models, never report text
+    except Exception as exc:  # noqa: BLE001 - model loading: the message is about models, never report text
         raise BatchSetupError(f"Dask workers could not load the pipeline: {type(exc).__name__}: "
                               f"{str(exc)[:300]}") from None
 
@@ -78,7 +78,7 @@ def _warm_up(client, params: dict[str, Any], stages_spec: str | None) -> None:
 def _result(future, task: Task) -> dict[str, Any]:
     try:
         return future.result()
-    except Exception as exc:  # a worker died, or the task was lost: name the type only
+    except Exception as exc:  # noqa: BLE001 - a worker died, or the task was lost: name the type only
         record = base_record(task.path, task.sha256)
         return failure(record, "worker_crash", f"{Path(task.path).name}: the Dask task failed ({type(exc).__name__})")
 
@@ -109,5 +109,5 @@ def _restart(client, address: str | None) -> None:
         return
     try:
         client.restart_workers([address], timeout=60)
-    except Exception:  # no nanny (threads): the task keeps running but we no longer wait for it
+    except Exception:  # noqa: BLE001, S110 - no nanny (threads): the task runs on, we no longer wait for it
         pass

@@ -104,7 +104,7 @@ class Journal:
         """Record one event durably (write + flush + fsync) before the caller moves on."""
         self._apply(record)  # memory first: an interrupt after this still gets the record compacted
         if self._fh is None:
-            self._fh = open(self.journal_path, "a", encoding="utf-8")
+            self._fh = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115 - open for the whole run
         self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())

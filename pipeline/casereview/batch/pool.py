@@ -84,7 +84,7 @@ def _worker_main(conn, params: dict[str, Any], stages_spec: str | None, limits: 
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     try:
         warm_up(params, stages_spec)
-    except Exception as exc:  # model loading: the message is about models, never report text
+    except Exception as exc:  # noqa: BLE001 - model loading: the message is about models, never report text
         conn.send(("setup_failed", f"{type(exc).__name__}: {str(exc)[:300]}"))
         return
     conn.send(("ready", None))

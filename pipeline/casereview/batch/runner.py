@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from casereview.batch import outputs
 from casereview.batch.inputs import discover, hash_inputs
@@ -84,7 +84,7 @@ def run_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, jobs: int = 
         run.summary.interrupted = True
         try:
             run.finish(time.monotonic() - started)
-        except Exception:  # noqa: BLE001 - the original error matters more; the journal is replayed next run
+        except Exception:  # noqa: BLE001, S110 - the original error matters more; the journal is replayed
             pass
         exc.summary = run.summary  # type: ignore[attr-defined]
         raise
@@ -242,7 +242,7 @@ class _Progress:
         self.ok = self.failed = 0
         self._progress = None
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> Self:
         if self.enabled and self.total:
             from rich.console import Console
             from rich.progress import (

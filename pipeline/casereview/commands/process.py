@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -13,15 +14,17 @@ from casereview.commands import die
 def register(app: typer.Typer) -> None:
     @app.command()
     def process(
-        inputs: list[Path] = typer.Argument(..., help="PDF files or folders (searched recursively for *.pdf)."),
-        out: Path = typer.Option(..., "--out", "-o", help="Results folder (documents/, items.csv, manifest.json)."),
-        jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (or Dask workers)."),
-        db: str | None = typer.Option(None, "--db", envvar="CASEREVIEW_DB",
-                                         help="Database URL to load results into, e.g. sqlite:///x.db"),
-        backend: str = typer.Option("local", "--backend", help="local (process pool) or dask."),
-        scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
-        retry_errors: bool = typer.Option(False, "--retry-errors", help="Process again files that failed before."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+        inputs: Annotated[list[Path], typer.Argument(help="PDF files or folders (searched recursively for *.pdf).")],
+        out: Annotated[Path, typer.Option("--out", "-o", help="Results folder (documents/, items.csv, manifest.json).")],
+        jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes (or Dask workers).")] = 1,
+        db: Annotated[str | None, typer.Option("--db", envvar="CASEREVIEW_DB",
+                                               help="Database URL to load results into, e.g. sqlite:///x.db")] = None,
+        backend: Annotated[str, typer.Option("--backend", help="local (process pool) or dask.")] = "local",
+        scheduler: Annotated[str | None, typer.Option("--scheduler",
+                                                      help="Dask scheduler address (tcp://host:8786).")] = None,
+        retry_errors: Annotated[bool, typer.Option("--retry-errors",
+                                                   help="Process again files that failed before.")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     ) -> None:
         """Extract, redact, classify and store every input; resumable (run it again to finish or update)."""
         from casereview.batch import BatchSetupError, InputError, run_batch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -12,10 +13,11 @@ from casereview.commands import die
 def register(app: typer.Typer) -> None:
     @app.command()
     def report(
-        results: Path = typer.Argument(..., help="A results folder written by `casereview process`."),
-        out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write (CSVs and .xlsx go beside it)."),
-        db: str | None = typer.Option(None, "--db", help="QA database URL for verification progress "
-                                         "(default: the one `process` loaded, when recorded)."),
+        results: Annotated[Path, typer.Argument(help="A results folder written by `casereview process`.")],
+        out: Annotated[Path, typer.Option("--out", "-o",
+                                          help="The HTML file to write (CSVs and .xlsx go beside it).")],
+        db: Annotated[str | None, typer.Option("--db", help="QA database URL for verification progress "
+                                               "(default: the one `process` loaded, when recorded).")] = None,
     ) -> None:
         """Write the overview: reports by status, themes, SCIE categories, items per report, verification."""
         from casereview.report import build_report
