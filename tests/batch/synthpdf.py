@@ -55,6 +55,19 @@ def make_report_pdf(path: Path, *, title: str = "Significant Case Review: Child 
 
 
 def make_corpus(folder: Path, n: int, pages: int = 2) -> list[Path]:
-    """n distinct small reports (distinct content, so distinct sha256)."""
-    return [make_report_pdf(folder / f"review_{i:02d}.pdf", title=f"Significant Case Review: Child {chr(65 + i)}",
-                            pages=pages) for i in range(n)]
+    """n distinct small reports (distinct content, so distinct sha256): the project's richer generator
+    (corpora/synthetic: two columns, tables, sub-points) when it is there, else the simple one above."""
+    try:
+        from corpora.synthetic.render import render_review, sample_spec
+    except ImportError:
+        render_review = None
+    paths = []
+    for i in range(n):
+        path = folder / f"review_{i:02d}.pdf"
+        if render_review is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            render_review(str(path), sample_spec(seed=11, index=i))
+        else:
+            make_report_pdf(path, title=f"Significant Case Review: Child {chr(65 + i)}", pages=pages)
+        paths.append(path)
+    return paths
