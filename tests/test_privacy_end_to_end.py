@@ -51,7 +51,8 @@ def _canary_pdf(folder: Path) -> Path:
     ]
     recs = [f"Agencies should check that {FIRST} {LAST}'s records at {POSTCODE} were shared with health services.",
             f"The partnership should review how {MOTHER} was supported after the referral."]
-    return make_report_pdf(folder / "review_case_17.pdf", title="Significant Case Review: Child A",
+    # The file name carries the child's surname too, as real submissions' names often do.
+    return make_report_pdf(folder / f"review_{LAST.lower()}_case_17.pdf", title="Significant Case Review: Child A",
                            header=f"SCR Child A - {FIRST} {LAST} - CONFIDENTIAL", extra_body=body + PARAGRAPHS[:1],
                            recommendations=recs, pages=2)
 
@@ -89,6 +90,8 @@ def test_no_canary_survives_anywhere(tmp_path, caplog, capfd, monkeypatch):
     result = runner.invoke(app, ["process", str(inputs), "--out", str(out), "--jobs", "2", "--db",
                                  f"sqlite:///{db}"])
     assert result.exit_code == 0, result.output
+    again = runner.invoke(app, ["process", str(inputs), "--out", str(out), "--db", f"sqlite:///{db}"])
+    assert again.exit_code == 0 and "0 processed" in again.output  # the resume path must not leak either
     report = runner.invoke(app, ["report", str(out), "--out", str(out / "report.html")])
     assert report.exit_code == 0, report.output
 
@@ -96,11 +99,12 @@ def test_no_canary_survives_anywhere(tmp_path, caplog, capfd, monkeypatch):
 
     manifest = json.loads((out / "manifest.json").read_text())
     by_name = {e["name"]: e for e in manifest["inputs"]}
-    assert by_name["review_case_17.pdf"]["status"] == "ok", by_name["review_case_17.pdf"]["error"]
+    report_entry = next(e for name, e in by_name.items() if name.startswith("review_"))
+    assert report_entry["status"] == "ok", report_entry["error"]
     for bad in ("notes_as_pdf.pdf", "truncated.pdf"):
         assert by_name[bad]["status"] == "error" and by_name[bad]["error"]["code"]
         assert bad in by_name[bad]["error"]["message"]
-    doc = json.loads((out / "documents" / f"{by_name['review_case_17.pdf']['document_id']}.json").read_text())
+    doc = json.loads((out / "documents" / f"{report_entry['document_id']}.json").read_text())
     assert doc["redacted"] is True and "nursery" in doc["text"]  # the body made it through, redacted
 
     captured = capfd.readouterr()
@@ -109,7 +113,7 @@ def test_no_canary_survives_anywhere(tmp_path, caplog, capfd, monkeypatch):
         "database": {p.name: _hits(p.read_bytes()) for p in tmp_path.glob("qa.db*") if _hits(p.read_bytes())},
         "mlflow": _scan_tree(mlruns) if mlruns.exists() else {},
         "logs": _hits(caplog.text.encode()),
-        "cli output": _hits((result.output + report.output).encode()),
+        "cli output": _hits((result.output + again.output + report.output).encode()),
         "process stdout/stderr": _hits((captured.out + captured.err).encode()),
     }
     assert not any(leaks.values()), f"canaries leaked: {leaks}"

@@ -7,6 +7,7 @@ input wins) and is rewritten atomically at the start and end of every run.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -29,6 +30,16 @@ def _read_umask() -> int:
 
 
 _UMASK = _read_umask()
+
+
+def path_key(path: str | Path) -> str:
+    """A stable id for an input path that does not spell it out: the manifest shows the file name with any
+    name the redact stage found in it replaced, so the entry cannot be keyed by the real path."""
+    return hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+
+
+def entry_key(entry: dict[str, Any]) -> str:
+    return entry.get("key") or entry["file"]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -69,7 +80,7 @@ class Journal:
         if self.manifest_path.exists():
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
             for entry in data.get("inputs", []):
-                self.entries[entry["file"]] = entry
+                self.entries[entry_key(entry)] = entry
             self.stored = {k: set(v) for k, v in (data.get("stored") or {}).items()}
         for record in _read_jsonl(self.journal_path):
             self._apply(record)
@@ -79,7 +90,7 @@ class Journal:
         if record.get("event") == "stored":
             self.stored.setdefault(record["db"], set()).update(record["documents"])
         elif "file" in record:
-            self.entries[record["file"]] = record
+            self.entries[entry_key(record)] = record
 
     # -- queries --------------------------------------------------------------------------------------
     def final_by_sha(self, retry_codes: Iterable[str] = (), retry_all_errors: bool = False
@@ -162,7 +173,7 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
     if journal.manifest_path.exists():
         data = json.loads(journal.manifest_path.read_text(encoding="utf-8"))
         for entry in data.get("inputs", []):
-            journal.entries[entry["file"]] = entry
+            journal.entries[entry_key(entry)] = entry
         journal.stored = {k: set(v) for k, v in (data.get("stored") or {}).items()}
     for record in _read_jsonl(journal.journal_path):
         journal._apply(record)

@@ -10,7 +10,7 @@ from typing import Any, Self
 
 from casereview.batch import outputs
 from casereview.batch.inputs import discover, hash_inputs
-from casereview.batch.journal import Journal
+from casereview.batch.journal import Journal, entry_key, path_key
 from casereview.batch.pool import Limits, LocalPool, Task
 
 # Defaults for the `process:` section of params.yaml (the file wins).
@@ -128,14 +128,14 @@ class _Run:
         files, unreadable = hash_inputs(paths)
         self.summary.inputs = len(paths)
         for path, reason in unreadable:
-            self.this_run.add(str(path))
-            self._record({"file": str(path), "name": path.name, "sha256": "", "status": "error",
+            self.this_run.add(path_key(path))
+            self._record({"key": path_key(path), "file": str(path), "name": path.name, "sha256": "", "status": "error",
                           "error": {"code": "unreadable", "message": f"{path.name}: cannot be read ({reason})"},
                           "pages": 0, "document_id": None, "items": 0, "timings": {}})
         by_sha: dict[str, Task] = {}
         for f in files:
             path = str(f.path)
-            self.this_run.add(path)
+            self.this_run.add(path_key(path))
             if f.sha256 in self.done:
                 self._reuse(path, f.sha256)
             elif f.sha256 in by_sha:
@@ -147,7 +147,7 @@ class _Run:
     def _reuse(self, path: str, sha: str) -> None:
         """Same content already finished: skip the work; a new path to it gets its own manifest entry."""
         self.summary.skipped += 1
-        entry = self.journal.entries.get(path)
+        entry = self.journal.entries.get(path_key(path))
         if entry and entry.get("sha256") == sha and entry.get("status") in ("ok", "needs_ocr", "error"):
             return
         self._record(_copy_for(self.done[sha], path))
@@ -203,7 +203,7 @@ class _Run:
         self.summary.items = outputs.write_items_csv(self.out, manifest)
         self.summary.counts = dict(manifest["counts"])
         self.summary.failures = [e for e in manifest["inputs"]
-                                 if e["status"] == "error" and e["file"] in self.this_run]
+                                 if e["status"] == "error" and entry_key(e) in self.this_run]
         self.summary.elapsed_s = elapsed
 
     def _catch_up_db(self) -> None:
@@ -220,7 +220,8 @@ class _Run:
 
 def _copy_for(record: dict[str, Any], path: str) -> dict[str, Any]:
     """The record of an identical file, re-addressed to `path` (its error message names `path`, too)."""
-    copy = {**record, "file": path, "name": Path(path).name, "timings": {}, "same_content_as": record["file"]}
+    copy = {**record, "key": path_key(path), "file": path, "name": Path(path).name, "timings": {},
+            "same_content_as": record["name"]}
     if record.get("error"):
         message = str(record["error"].get("message", "")).replace(record["name"], copy["name"])
         copy["error"] = {**record["error"], "message": message}

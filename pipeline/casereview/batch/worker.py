@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from casereview.batch.journal import path_key
+
 # Tests point workers at fake stages with this (spawned workers inherit the environment).
 STAGES_ENV = "CASEREVIEW_BATCH_STAGES"
 
@@ -75,7 +77,7 @@ def warm_up(params: dict[str, Any] | None, stages_spec: str | None = None) -> No
 
 
 def base_record(path: str, sha256: str) -> dict[str, Any]:
-    return {"file": path, "name": Path(path).name, "sha256": sha256, "status": "error", "error": None,
+    return {"key": path_key(path), "file": path, "name": Path(path).name, "sha256": sha256, "status": "error", "error": None,
             "pages": 0, "document_id": None, "items": 0, "timings": {}, "worker": os.getpid()}
 
 
@@ -108,9 +110,18 @@ def process_one(path: str, sha256: str, params: dict[str, Any] | None = None,
         return failure(record, "memory_limit", f"{name}: ran out of memory")
     except _StageError as exc:
         return failure(record, f"{exc.stage}_failed", f"{name}: the {exc.stage} stage failed ({exc.kind})")
+    _use_redacted_name(record, path, doc.source.file)
     record.update(status=doc.status, items=len(doc.items),
                   error={"code": doc.error.code, "message": doc.error.message} if doc.error else None)
     return {"record": record, "document": doc.to_dict()}
+
+
+def _use_redacted_name(record: dict[str, Any], path: str, redacted_name: str | None) -> None:
+    """The redact stage replaces a name found in the file name ("Jane-Doe-review.pdf"); the manifest shows
+    that version, so the name does not travel on in the results folder."""
+    if redacted_name and redacted_name != record["name"] and "/" not in redacted_name:
+        record["file"] = str(Path(path).parent / redacted_name)
+        record["name"] = redacted_name
 
 
 class _StageError(Exception):
