@@ -147,7 +147,7 @@ class _Run:
     def _reuse(self, path: str, sha: str) -> None:
         """Same content already finished: skip the work; a new path to it gets its own manifest entry."""
         self.summary.skipped += 1
-        entry = self.journal.entries.get(path_key(path))
+        entry = self.journal.entries.get(path_key(path)) or self.journal.entries.get(path)  # or a pre-key manifest
         if entry and entry.get("sha256") == sha and entry.get("status") in ("ok", "needs_ocr", "error"):
             return
         self._record(_copy_for(self.done[sha], path))
