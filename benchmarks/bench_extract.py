@@ -61,11 +61,13 @@ def furniture_strings(pdf: Path, truth_blocks: set[str]) -> set[str]:
     return found
 
 
-def furniture_left(text: str, furniture: set[str]) -> int:
+def furniture_left(text: str, furniture: set[str], truth_blocks: set[str]) -> int:
+    """Output lines that are margin text the truth lacks, or look like a page number and are not a block
+    of the truth (a report may hold a bare number as text)."""
     count = 0
     for line in text.split("\n"):
         n = norm(line)
-        if not n:
+        if not n or n in truth_blocks:
             continue
         if n in furniture or _PAGE_NUMBER.match(n) or any(f and n.endswith(" " + f) and
                                                            _PAGE_NUMBER.match(f) for f in furniture):
@@ -104,8 +106,8 @@ def evaluate_truth_set(folder: Path) -> dict:
         elapsed += time.perf_counter() - start
         pages += doc.source.pages
         sim = similarity(doc.text, truth_text)
-        furniture = furniture_strings(pdf, {norm(b) for b in truth["blocks"]})
-        left = furniture_left(doc.text, furniture)
+        truth_blocks = {norm(b) for b in truth["blocks"]}
+        left = furniture_left(doc.text, furniture_strings(pdf, truth_blocks), truth_blocks)
         titles = {norm(s.title) for s in doc.sections}
         found = sum(1 for h in truth["headings"] if norm(h) in titles)
         tp, n_pred, n_truth = item_scores(doc.items, truth.get("items", []))
