@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pipeline"))
 
 from casereview.extract import extract_pdf  # noqa: E402
-from casereview.extract.layout import _PAGE_NUMBER  # noqa: E402
+from casereview.extract.layout import is_page_number  # noqa: E402
 
 
 def tokens(text: str) -> list[str]:
@@ -61,7 +61,7 @@ def furniture_strings(pdf: Path, truth_blocks: set[str]) -> set[str]:
     return found
 
 
-def furniture_left(text: str, furniture: set[str], truth_blocks: set[str]) -> int:
+def furniture_left(text: str, furniture: set[str], truth_blocks: set[str], pages: int) -> int:
     """Output lines that are margin text the truth lacks, or look like a page number and are not a block
     of the truth (a report may hold a bare number as text)."""
     count = 0
@@ -69,8 +69,8 @@ def furniture_left(text: str, furniture: set[str], truth_blocks: set[str]) -> in
         n = norm(line)
         if not n or n in truth_blocks:
             continue
-        if n in furniture or _PAGE_NUMBER.match(n) or any(f and n.endswith(" " + f) and
-                                                           _PAGE_NUMBER.match(f) for f in furniture):
+        if n in furniture or is_page_number(n, pages) or any(
+                f and n.endswith(" " + f) and is_page_number(f, pages) for f in furniture):
             count += 1
     return count
 
@@ -107,7 +107,7 @@ def evaluate_truth_set(folder: Path) -> dict:
         pages += doc.source.pages
         sim = similarity(doc.text, truth_text)
         truth_blocks = {norm(b) for b in truth["blocks"]}
-        left = furniture_left(doc.text, furniture_strings(pdf, truth_blocks), truth_blocks)
+        left = furniture_left(doc.text, furniture_strings(pdf, truth_blocks), truth_blocks, doc.source.pages)
         titles = {norm(s.title) for s in doc.sections}
         found = sum(1 for h in truth["headings"] if norm(h) in titles)
         tp, n_pred, n_truth = item_scores(doc.items, truth.get("items", []))

@@ -169,6 +169,14 @@ _PAGE_NUMBER = re.compile(
 _MARGIN = 0.09  # share of the page height at top and bottom where running headers and footers sit
 
 
+def is_page_number(text: str, page_count: int) -> bool:
+    """ "12", "Page 3 of 40", "- 7 -", "iv": a number no larger than the page count (a year is not)."""
+    text = text.strip()
+    if not _PAGE_NUMBER.match(text):
+        return False
+    return all(int(n) <= page_count + 10 for n in re.findall(r"\d+", text))
+
+
 def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 
@@ -192,7 +200,7 @@ def remove_furniture(pages: list[tuple[PageGlyphs, list[Line]]], body_size: floa
                 kept.append(line)
                 continue
             key = _furniture_key(line.text)
-            if _PAGE_NUMBER.match(line.text.strip()):
+            if is_page_number(line.text, len(pages)):
                 continue
             if len(pages) >= 2 and margin_keys[key] >= repeat_threshold:
                 continue
