@@ -6,7 +6,7 @@ CR     := $(VENV)/bin/casereview
 STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: venv demo test test-fast system-deps train evaluate bench bench-extract bench-redact bench-all lint
+.PHONY: venv demo test test-fast system-deps train evaluate repro bench bench-extract bench-redact bench-all lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test-fast: venv
 
 train: venv
 	$(CR) train
+
+# DVC's stages call `casereview`, so run them with the venv first on PATH.
+repro: venv
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/dvc repro
 
 evaluate: venv
 	$(CR) evaluate --gold $(SHARED)/gold/dev/units.jsonl --out benchmarks/results/evaluate_dev.json
