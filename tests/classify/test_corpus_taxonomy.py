@@ -77,3 +77,19 @@ def test_project_taxonomies_load():
     assert len(t.ids) == 18 and len(s.ids) == 6
     assert "professional_norms_culture" not in old.ids and len(old.ids) == 6
     assert {lab.maps_to for lab in old.labels} <= set(s.ids)
+
+
+def test_taxonomy_keywords_are_data(tmp_path):
+    p = tmp_path / "k.yaml"
+    p.write_text("kind: themes\nversion: '1'\nlabels:\n  - id: a\n    keywords: [CAMHS, self-harm]\n  - id: b\n"
+                 "  - id: c\n    retired: true\n    keywords: [old]\n")
+    assert load_taxonomy(p).keywords() == {"a": ["CAMHS", "self-harm"]}
+    p.write_text("kind: themes\nversion: '1'\nlabels:\n  - id: a\n    keywords: CAMHS\n")
+    with pytest.raises(TaxonomyError, match="keywords"):
+        load_taxonomy(p)
+
+
+def test_shipped_theme_taxonomy_has_keywords():
+    tax = load_taxonomy("corpora/taxonomy/themes.yaml", kind="themes")
+    kw = tax.keywords()
+    assert set(kw) == set(tax.ids) and all(kw.values())

@@ -45,3 +45,27 @@ def test_label_document_fills_items_and_rollup_offsets(tiny):
 def test_label_document_skips_failed_documents(tiny):
     doc = Document.failed(doc_id="x", source=Source(file="x.pdf", sha256="0", pages=0), code="bad", message="m")
     assert label_document(doc, load_classifier(tiny["models"])).themes == []
+
+
+def test_label_document_classifies_items_with_their_subpoints(tiny):
+    """An entry that is only a lead-in is labelled from its sub-points (Item.full_text), not text alone."""
+    lead = "The partnership should make sure that:"
+    subs = ["a) school attendance fell is acted on", "b) the head teacher raised concerns are heard"]
+    text = "1. " + lead + "\n" + "\n".join(subs) + "\n"
+    item = Item(id="r1", kind="recommendation", number="1", text=lead, start=3, end=3 + len(lead), section=None,
+                subpoints=subs)
+    doc = Document(id="d2", source=Source(file="x.pdf", sha256="0", pages=1), text=text, items=[item])
+
+    seen = []
+    clf = load_classifier(tiny["models"])
+    real_predict = clf.predict
+
+    def spy(units):
+        seen.extend(units)
+        return real_predict(units)
+
+    clf.predict = spy
+    doc = label_document(doc, clf)
+    assert seen[0].id == "r1" and seen[0].text == item.full_text and subs[0] in seen[0].text
+    assert "school" in doc.items[0].themes
+    assert doc.items[0].scie is not None

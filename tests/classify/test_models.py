@@ -58,3 +58,20 @@ def test_scie_scores_are_probabilities_summing_to_one(family):
 def test_scie_rejects_unknown_category():
     with pytest.raises(ValueError, match="unknown categories"):
         SCIEMapper(labels=["a", "b"]).fit(["x", "y"], ["a", "c"])
+
+
+def test_keyword_lexicon_adds_one_column_per_label_and_keeps_evidence_words():
+    from casereview.classify.models import TextFeatures
+
+    texts = ["Staff supervision was rare.", "Self-harming and suicidal thoughts were not explored.", "Nothing here."]
+    lex = {"workforce": ["supervision", "caseload"], "mental": ["self-harm", "suicid"]}
+    f = TextFeatures(lexicon=lex, lexicon_weight=0.5).fit(texts)
+    A = f.transform(texts).toarray()
+    assert A[:, -2:].tolist() == [[0.5, 0.0], [0.0, 0.5], [0.0, 0.0]]  # "suicid" finds "suicidal"
+    assert TextFeatures().fit(texts).transform(texts).shape[1] == A.shape[1] - 2
+    X, Y, groups, labels, _ = _data()
+    m = ThemeTagger(labels=labels, cv_folds=3, stop_words=None, lexicon_weight=1.0,
+                    lexicon={"housing": ["damp", "overcrowd"]}).fit(X, Y, groups=groups)
+    assert labels[int(np.argmax(m.predict_proba(["An overcrowded home."])[0]))] == "housing"
+    ev = m.evidence(["The review found that the flat was damp and overcrowded."], 0, 0, k=5)
+    assert ev and not any(w in ("the", "that", "and") for w in ev)  # stop words kept as features, not as evidence

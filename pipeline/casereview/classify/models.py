@@ -10,11 +10,13 @@ Families ("family" parameter):
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.svm import LinearSVC
@@ -31,21 +33,36 @@ def _check_texts(X) -> list[str]:
     return X
 
 
+def keyword_patterns(lexicon) -> list:
+    """One case-insensitive pattern per keyword list, matching any keyword at the start of a word."""
+    return [re.compile(r"\b(?:" + "|".join(re.escape(k.lower()) for k in kws) + ")", re.IGNORECASE)
+            for kws in lexicon.values()]
+
+
 class TextFeatures(BaseEstimator):
-    """Word and character TF-IDF, kept apart so word n-grams can serve as evidence."""
+    """Word and character TF-IDF, kept apart so word n-grams can serve as evidence.
+
+    stop_words: "english" drops common words from the word n-grams; None keeps them ("between agencies",
+    "with families"): the theme tagger keeps them (train.themes.stop_words), evidence never shows them alone.
+    lexicon: optional {name: [keywords]} (from the taxonomy's `keywords:` lists); each list adds one column,
+    `lexicon_weight` when any of its keywords occurs in the text, else 0. The columns come last.
+    """
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_word=1, min_df_char=2,
-                 max_features=60000):
+                 max_features=60000, lexicon=None, lexicon_weight=0.0, stop_words="english"):
         self.word_ngrams = word_ngrams
+        self.stop_words = stop_words
         self.char_ngrams = char_ngrams
         self.min_df_word = min_df_word
         self.min_df_char = min_df_char
         self.max_features = max_features
+        self.lexicon = lexicon
+        self.lexicon_weight = lexicon_weight
 
     def fit(self, X, y=None):
         X = _check_texts(X)
         self.word_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True,
-                                     stop_words="english", min_df=self.min_df_word,
+                                     stop_words=self.stop_words, min_df=self.min_df_word,
                                      max_features=self.max_features)
         self.word_.fit(X)
         self.char_ = None
@@ -60,6 +77,7 @@ class TextFeatures(BaseEstimator):
                 del vec.stop_words_
         self.n_word_ = len(self.word_.vocabulary_)
         self.word_terms_ = self.word_.get_feature_names_out()
+        self.patterns_ = keyword_patterns(self.lexicon) if self.lexicon and self.lexicon_weight else []
         return self
 
     def transform(self, X):
@@ -68,6 +86,10 @@ class TextFeatures(BaseEstimator):
         parts = [self.word_.transform(X)]
         if self.char_ is not None:
             parts.append(self.char_.transform(X))
+        patterns = getattr(self, "patterns_", [])
+        if patterns:
+            hits = np.array([[p.search(x) is not None for p in patterns] for x in X], dtype=float)
+            parts.append(sp.csr_matrix(hits.reshape(len(X), len(patterns)) * float(self.lexicon_weight)))
         return sp.hstack(parts, format="csr")
 
 
@@ -123,18 +145,23 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
     """Multi-label tagger: one binary linear model per label on shared TF-IDF features.
 
     fit(X, Y, groups=None): X texts, Y an indicator matrix (n_samples, n_labels) whose columns are
-    `labels`. Out-of-fold decision scores (grouped by report when `groups` is given) calibrate each label
+    `labels`. `lexicon` ({label: [keywords]}, the taxonomy's keyword lists) adds keyword-hit features
+    weighted by `lexicon_weight` (0: none). Out-of-fold decision scores (grouped by report when `groups` is given) calibrate each label
     with Platt scaling and choose its threshold by F1. Labels with fewer than `min_positive` examples keep
     `default_threshold` and the raw model's probability.
     """
 
     def __init__(self, labels=None, family="lr", C=10.0, class_weight="balanced", cv_folds=5,
                  min_positive=3, default_threshold=0.5, threshold_grid=None, per_label_min=20,
-                 word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, random_state=0):
+                 word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, lexicon=None, lexicon_weight=0.0,
+                 stop_words="english", random_state=0):
         self.labels = labels
         self.family = family
         self.C = C
         self.class_weight = class_weight
+        self.lexicon = lexicon
+        self.lexicon_weight = lexicon_weight
+        self.stop_words = stop_words
         self.cv_folds = cv_folds
         self.min_positive = min_positive
         self.default_threshold = default_threshold
@@ -147,7 +174,8 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
 
     def _features(self):
         return TextFeatures(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
-                            min_df_char=self.min_df_char)
+                            min_df_char=self.min_df_char, lexicon=self.lexicon, lexicon_weight=self.lexicon_weight,
+                            stop_words=getattr(self, "stop_words", "english"))
 
     def _fit_columns(self, X, Y):
         models = []
@@ -268,6 +296,8 @@ def top_terms(row, weights: np.ndarray, terms, k: int) -> list[str]:
         if contrib[i] <= 0 or len(out) >= k:
             break
         term = str(terms[row.indices[i]])
+        if all(w in ENGLISH_STOP_WORDS for w in term.split()):  # "of the" is no evidence for a person
+            continue
         if not any(term in o or o in term for o in out):  # "supervision" and "staff supervision": keep one
             out.append(term)
     return out
@@ -278,12 +308,17 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
 
     lr: multinomial logistic regression (probabilities from the log-loss fit);
     svc: LinearSVC calibrated by CalibratedClassifierCV (sigmoid). `second_weight` adds each unit's
-    annotated second category as an extra, down-weighted example.
+    annotated second category as an extra, down-weighted example. `real_weight` weighs the units marked
+    in `fit(..., real=...)` (real labelled text, against synthetic); `calibration_folds` is the number of
+    folds CalibratedClassifierCV uses for the SVC (fewer if a category has fewer examples).
     """
 
     def __init__(self, labels=None, family="lr", C=10.0, class_weight=None, second_weight=0.0,
-                 word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, random_state=0):
+                 word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, real_weight=1.0, calibration_folds=3,
+                 random_state=0):
         self.labels = labels
+        self.real_weight = real_weight
+        self.calibration_folds = calibration_folds
         self.family = family
         self.C = C
         self.class_weight = class_weight
@@ -293,7 +328,7 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         self.min_df_char = min_df_char
         self.random_state = random_state
 
-    def fit(self, X, y, second=None):
+    def fit(self, X, y, second=None, real=None):
         X = _check_texts(X)
         y = np.asarray(y, dtype=object)
         if len(y) != len(X):
@@ -302,13 +337,17 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         bad = sorted({str(v) for v in y if v not in known})
         if bad:
             raise ValueError(f"unknown categories in y: {bad}")
-        texts, targets, weights = list(X), list(y), [1.0] * len(X)
+        rw = float(getattr(self, "real_weight", 1.0))
+        base_w = [rw if r else 1.0 for r in real] if real is not None else [1.0] * len(X)
+        if len(base_w) != len(X):
+            raise ValueError("real must have one flag per text")
+        texts, targets, weights = list(X), list(y), list(base_w)
         if second is not None and self.second_weight > 0:
-            for t, s in zip(X, second):
+            for t, s, w in zip(X, second, base_w):
                 if s is not None and s in known:
                     texts.append(t)
                     targets.append(s)
-                    weights.append(float(self.second_weight))
+                    weights.append(float(self.second_weight) * w)
         self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
                                       min_df_char=self.min_df_char).fit(X)
         Xf = self.features_.transform(texts)
@@ -318,7 +357,7 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         if self.family == "svc":
             counts = min(np.bincount([present.index(t) for t in targets]))
             est = CalibratedClassifierCV(_base("svc", self.C, self.class_weight), method="sigmoid",
-                                         cv=max(2, min(3, counts)))
+                                         cv=max(2, min(int(getattr(self, "calibration_folds", 3)), counts)))
         else:
             est = _base("lr", self.C, self.class_weight, multi=True)
         est.fit(Xf, np.array(targets), sample_weight=np.array(weights))

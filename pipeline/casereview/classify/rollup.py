@@ -1,6 +1,6 @@
 """label_document: label a Document's items and paragraphs and roll the themes up to the document.
 
-Items are labelled as themselves; paragraphs are the blank-line separated blocks of doc.text that do not
+Items are labelled as themselves (the entry with its sub-points, `Item.full_text`); paragraphs are the blank-line separated blocks of doc.text that do not
 overlap an item (so an item's words are not counted twice). A document theme's score is the highest score of
 any unit tagged with it; its passages are those units' character spans into doc.text, best first.
 """
@@ -29,7 +29,8 @@ def label_document(doc: Document, classifier, params: dict | None = None) -> Doc
     item_spans = [(it.start, it.end) for it in doc.items]
     paras = [(s, e) for s, e in paragraph_spans(doc.text, min_chars)
              if not any(s < ie and is_ < e for is_, ie in item_spans)]
-    units = [TextUnit(id=it.id, text=it.text, type=it.kind) for it in doc.items]
+    # An item is classified with its sub-points ("a) ...", "(ii) ..."): the entry alone is often only a lead-in.
+    units = [TextUnit(id=it.id, text=it.full_text, type=it.kind) for it in doc.items]
     units += [TextUnit(id=f"p{n}", text=doc.text[s:e], type="paragraph") for n, (s, e) in enumerate(paras)]
     preds = classifier.predict(units)
     spans = item_spans + paras

@@ -1,7 +1,7 @@
 """Label taxonomies as data (corpora/taxonomy/*.yaml).
 
 A taxonomy file has a `kind` (themes | scie), a `version` and a list of labels (id, label, description,
-optional `retired: true`). Models record the version and the SHA-256 of the file they were trained on, so a
+optional `retired: true`, optional `keywords: [...]`). Models record the version and the SHA-256 of the file they were trained on, so a
 researcher can add or retire a label, bump the version and retrain without touching code.
 """
 
@@ -31,6 +31,9 @@ class Label:
     group: str | None = None
     retired: bool = False
     maps_to: str | None = None
+    # Words and phrases that signal the label (a case-insensitive match at a word start, so "suicid" also
+    # finds "suicidal"); the theme tagger adds one feature per label for them (train.themes.lexicon_weight).
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,10 @@ class Taxonomy:
 
     def get(self, label_id: str) -> Label | None:
         return next((lab for lab in self.labels if lab.id == label_id), None)
+
+    def keywords(self) -> dict[str, list[str]]:
+        """Keyword lists of the active labels (labels without keywords are left out)."""
+        return {lab.id: list(lab.keywords) for lab in self.labels if not lab.retired and lab.keywords}
 
     def meta(self) -> dict:
         """What a model card records about the taxonomy."""
@@ -96,9 +103,13 @@ def load_taxonomy(path: str | Path, kind: str | None = None) -> Taxonomy:
         if lid in seen:
             raise TaxonomyError(f"{path}: duplicate label id {lid!r}")
         seen.add(lid)
+        kws = entry.get("keywords") or []
+        if not isinstance(kws, list) or not all(isinstance(k, str) and k.strip() for k in kws):
+            raise TaxonomyError(f"{path}: label {lid!r}: 'keywords' must be a list of non-empty strings")
         labels.append(Label(id=lid, label=str(entry.get("label", lid)),
                             description=str(entry.get("description", "")), group=entry.get("group"),
-                            retired=bool(entry.get("retired", False)), maps_to=entry.get("maps_to")))
+                            retired=bool(entry.get("retired", False)), maps_to=entry.get("maps_to"),
+                            keywords=tuple(k.strip() for k in kws)))
     if not any(not lab.retired for lab in labels):
         raise TaxonomyError(f"{path}: no active labels")
     return Taxonomy(kind=str(data.get("kind", kind or "")), name=str(data.get("name", path.stem)),
