@@ -35,7 +35,8 @@ def register(app: typer.Typer) -> None:
             except OSError as exc:
                 die(f"{out.name}: cannot write ({exc.strerror or 'I/O error'})")
             err_console.print(f"{report.name}: {doc.status}, {doc.source.pages} pages, "
-                              f"{len(doc.sections)} sections, {len(doc.items)} items -> {out}", highlight=False)
+                              f"{len(doc.sections)} sections, {len(doc.items)} items -> {out}", highlight=False,
+                              soft_wrap=True)
         if doc.status != "ok":
             # The Document (with its error code) is still written, so a script can read why.
             die(doc.error.message if doc.error else f"{report.name}: {doc.status}", code=2)
