@@ -10,26 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from casereview.fileio import atomic_write_json, atomic_write_text  # noqa: F401 (re-exported)
 
 MANIFEST_SCHEMA = "casereview.manifest/1"
 MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = ".journal.jsonl"
 # Statuses a worker reports once it has finished with a file; anything else means "try again".
 FINAL_STATUSES = ("ok", "needs_ocr", "error")
-
-
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()
 
 
 def path_key(path: str | Path) -> str:
@@ -40,26 +32,6 @@ def path_key(path: str | Path) -> str:
 
 def entry_key(entry: dict[str, Any]) -> str:
     return entry.get("key") or entry["file"]
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and os.replace, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; results get the mode any new file would get
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_json(path: Path, data: Any) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 class Journal:

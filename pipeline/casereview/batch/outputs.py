@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from casereview.batch.journal import atomic_write_text
+from casereview.fileio import atomic_write_text
 
 ITEM_COLUMNS = ["document", "item_id", "kind", "number", "section", "text", "themes", "scie", "scie_score",
                 "theme_scores", "scie_scores", "source_file"]

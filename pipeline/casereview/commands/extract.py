@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         max_pages: Annotated[int | None, typer.Option(help="Refuse longer PDFs (extract.max_pages).")] = None,
     ) -> None:
         """Extract text, sections and recommendation/finding items from a report PDF (unredacted)."""
-        from casereview.batch.journal import atomic_write_text
+        from casereview.fileio import atomic_write_text
         from casereview.commands import die, err_console
         from casereview.extract import extract_pdf
 

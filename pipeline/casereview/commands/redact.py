@@ -80,10 +80,9 @@ def _write(result: str, out: Path | None, die) -> None:
     if out is None:
         typer.echo(result, nl=False)
         return
+    from casereview.fileio import atomic_write_text
+
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(result, encoding="utf-8")
-        tmp.replace(out)  # never leave a half-written file
+        atomic_write_text(out, result)  # never leave a half-written file
     except OSError as exc:
         die(f"{out.name}: cannot write ({exc.strerror or 'I/O error'})")

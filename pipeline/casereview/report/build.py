@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from casereview.batch.journal import atomic_write_text
+from casereview.fileio import atomic_write_text
 from casereview.report import charts, tables
 from casereview.report.data import Results, load_results
 
