@@ -2,8 +2,8 @@
 
 The specs are chosen to show the layouts the extractor claims to handle (one and two columns, running
 header and "Page N of M"/"Page N" footer, ruled tables, numbered recommendations and findings with lettered
-sub-points, bulleted "What needs to improve" entries, level-2 headings, several pages). Known extractor bugs
-have their own xfail tests in test_extract_known_bugs.py and are kept out of these fixtures.
+sub-points, bulleted "What needs to improve" entries, level-2 headings, several pages). Layout bugs the
+generator found earlier have their own regression tests in test_extract_layout_regressions.py.
 """
 
 from __future__ import annotations
