@@ -8,20 +8,12 @@ from pathlib import Path
 
 import yaml
 
+from casereview.classify.taxonomy import Label  # one label type for training and the QA pages
 from casereview.settings import project_root, stage_params
 
 
 class TaxonomyError(RuntimeError):
     """A taxonomy file is missing or malformed; the message names the file."""
-
-
-@dataclass(frozen=True)
-class Label:
-    id: str
-    label: str
-    description: str = ""
-    group: str | None = None
-    retired: bool = False
 
 
 @dataclass(frozen=True)
