@@ -49,6 +49,11 @@ class Journal:
     def load(self) -> None:
         """Read manifest.json, replay the journal on top of it, and rewrite manifest.json."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._replay()
+        self.compact()
+
+    def _replay(self) -> None:
+        """manifest.json, then every journal record on top of it (last record per input wins)."""
         if self.manifest_path.exists():
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
             for entry in data.get("inputs", []):
@@ -56,7 +61,6 @@ class Journal:
             self.stored = {k: set(v) for k, v in (data.get("stored") or {}).items()}
         for record in _read_jsonl(self.journal_path):
             self._apply(record)
-        self.compact()
 
     def _apply(self, record: dict[str, Any]) -> None:
         if record.get("event") == "stored":
@@ -142,11 +146,5 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 def read_manifest(out_dir: Path) -> dict[str, Any]:
     """The manifest as a reader sees it: manifest.json plus any journal left by an interrupted run."""
     journal = Journal(out_dir)
-    if journal.manifest_path.exists():
-        data = json.loads(journal.manifest_path.read_text(encoding="utf-8"))
-        for entry in data.get("inputs", []):
-            journal.entries[entry_key(entry)] = entry
-        journal.stored = {k: set(v) for k, v in (data.get("stored") or {}).items()}
-    for record in _read_jsonl(journal.journal_path):
-        journal._apply(record)
+    journal._replay()  # read only: no folder made, nothing rewritten
     return journal.manifest()
