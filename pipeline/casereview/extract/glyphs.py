@@ -14,6 +14,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 _BOLD_WEIGHT = 600
+_THIN = 2.5  # points: a vector path this thin is a rule
 _SPACES = {" ", "\u00a0", "\t", "\r", "\n", "\u2002", "\u2003", "\u2009"}
 
 
@@ -72,8 +73,6 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageGlyphs:
         words, chars = _words(textpage, height)
     finally:
         textpage.close()
-    from casereview.extract.tables import ruling_edges
-
     return PageGlyphs(number=number, width=width, height=height, words=words,
                       edges=ruling_edges(page, height), char_count=chars)
 
@@ -135,3 +134,27 @@ def _make_word(chars: list[tuple[str, float, float, float, float, float, bool]])
         size=sizes[len(sizes) // 2],
         bold=bold_chars * 2 > len(chars),
     )
+
+
+def ruling_edges(page: pdfium.PdfPage, height: float) -> list[dict]:
+    """Horizontal and vertical edges from the page's vector paths (rules and the sides of boxes)."""
+    edges: list[dict] = []
+    for obj in page.get_objects(max_depth=1):
+        if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        left, bottom, right, top = obj.get_bounds()
+        y_top, y_bottom = height - top, height - bottom
+        width, tall = right - left, top - bottom
+        if tall < _THIN and width > 3:
+            edges.append(_edge("h", left, right, (y_top + y_bottom) / 2, (y_top + y_bottom) / 2))
+        elif width < _THIN and tall > 3:
+            edges.append(_edge("v", (left + right) / 2, (left + right) / 2, y_top, y_bottom))
+        elif width > 3 and tall > 3:
+            edges += [_edge("h", left, right, y_top, y_top), _edge("h", left, right, y_bottom, y_bottom),
+                      _edge("v", left, left, y_top, y_bottom), _edge("v", right, right, y_top, y_bottom)]
+    return edges
+
+
+def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top,
+            "orientation": orientation, "object_type": "line"}

@@ -9,39 +9,12 @@ from __future__ import annotations
 
 from itertools import groupby
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from pdfplumber import table as plumber_table
 
 from casereview.extract.glyphs import Word
 from casereview.extract.layout import Line
 
-_THIN = 2.5        # points: a path this thin is a rule
 _TOLERANCE = 3     # pdfplumber's default snap/join/intersection tolerance
-
-
-def ruling_edges(page: pdfium.PdfPage, height: float) -> list[dict]:
-    """Horizontal and vertical edges from the page's vector paths (rules and the sides of boxes)."""
-    edges: list[dict] = []
-    for obj in page.get_objects(max_depth=1):
-        if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
-            continue
-        left, bottom, right, top = obj.get_bounds()
-        y_top, y_bottom = height - top, height - bottom
-        width, tall = right - left, top - bottom
-        if tall < _THIN and width > 3:
-            edges.append(_edge("h", left, right, (y_top + y_bottom) / 2, (y_top + y_bottom) / 2))
-        elif width < _THIN and tall > 3:
-            edges.append(_edge("v", (left + right) / 2, (left + right) / 2, y_top, y_bottom))
-        elif width > 3 and tall > 3:
-            edges += [_edge("h", left, right, y_top, y_top), _edge("h", left, right, y_bottom, y_bottom),
-                      _edge("v", left, left, y_top, y_bottom), _edge("v", right, right, y_top, y_bottom)]
-    return edges
-
-
-def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
-    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top,
-            "orientation": orientation, "object_type": "line"}
 
 
 def find_tables(edges: list[dict], words: list[Word], page_number: int) -> list[Line]:
