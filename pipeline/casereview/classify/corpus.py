@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from casereview.contracts import UNIT_TYPES
 from casereview.settings import project_root, shared_dir
 
 from .taxonomy import Taxonomy
+
+log = logging.getLogger(__name__)
 
 ITEM_TYPES = ("recommendation", "finding")
 
@@ -38,6 +41,7 @@ class LabelledUnit:
     source: str = ""
     confidence: str | None = None
     origin: str = ""  # the file it came from (name only)
+    corpus: str = ""  # the train.corpora entry it was loaded from (weights are set per corpus)
 
     @property
     def is_item(self) -> bool:
@@ -61,8 +65,15 @@ def resolve_corpus_path(spec: str | Path) -> Path:
     return p if p.is_absolute() else project_root() / p
 
 
-def load_labelled(path: str | Path, themes: Taxonomy, scie: Taxonomy) -> list[LabelledUnit]:
+def load_labelled(path: str | Path, themes: Taxonomy, scie: Taxonomy, resolver=None) -> list[LabelledUnit]:
+    """Validated units of one labelled JSONL file.
+
+    A row may carry `text_sha1` instead of `text` (stand-off labels for real text kept in ../shared, see
+    casereview.classify.standoff): its text is rebuilt from the source by id, and a row whose source is
+    missing or changed (hash differs) is skipped with one warning per file, never guessed.
+    """
     path = Path(path)
+    skipped = 0
     try:
         fh = open(path, encoding="utf-8")
     except OSError as exc:
@@ -80,6 +91,15 @@ def load_labelled(path: str | Path, themes: Taxonomy, scie: Taxonomy) -> list[La
                 raise LabelError(f"{where}: not valid JSON") from None
             if not isinstance(row, dict):
                 raise LabelError(f"{where}: expected a JSON object")
+            if "text" not in row and isinstance(row.get("text_sha1"), str):
+                if resolver is None:
+                    from .standoff import TextResolver
+                    resolver = TextResolver()
+                cand = resolver.get(str(row.get("id", "")))
+                if cand is None or cand.sha1 != row["text_sha1"]:
+                    skipped += 1
+                    continue
+                row = {**row, "text": cand.text}
             for key in ("id", "text"):
                 if not isinstance(row.get(key), str) or not row[key].strip():
                     raise LabelError(f"{where}: needs a non-empty string {key!r}")
@@ -105,6 +125,8 @@ def load_labelled(path: str | Path, themes: Taxonomy, scie: Taxonomy) -> list[La
                 themes=tuple(dict.fromkeys(t for t in tlist if t not in retired_t)),
                 scie=sc["scie"], scie_second=sc["scie_second"], source=str(row.get("source", "")),
                 confidence=row.get("confidence"), origin=path.name))
+    if skipped:
+        log.warning("%s: %d stand-off labels skipped (source text missing or changed)", path, skipped)
     return units
 
 
@@ -123,5 +145,6 @@ def units_hash(units: list[LabelledUnit]) -> str:
     for u in sorted(units, key=lambda u: (u.source, u.id)):
         d = asdict(u)
         d.pop("origin")
+        d.pop("corpus")
         h.update(json.dumps(d, sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()

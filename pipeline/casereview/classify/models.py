@@ -308,16 +308,14 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
 
     lr: multinomial logistic regression (probabilities from the log-loss fit);
     svc: LinearSVC calibrated by CalibratedClassifierCV (sigmoid). `second_weight` adds each unit's
-    annotated second category as an extra, down-weighted example. `real_weight` weighs the units marked
-    in `fit(..., real=...)` (real labelled text, against synthetic); `calibration_folds` is the number of
+    annotated second category as an extra, down-weighted example. `fit(..., sample_weight=...)` weighs
+    examples (training weighs corpora by `train.scie.corpus_weights`); `calibration_folds` is the number of
     folds CalibratedClassifierCV uses for the SVC (fewer if a category has fewer examples).
     """
 
     def __init__(self, labels=None, family="lr", C=10.0, class_weight=None, second_weight=0.0,
-                 word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, real_weight=1.0, calibration_folds=3,
-                 random_state=0):
+                 word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, calibration_folds=3, random_state=0):
         self.labels = labels
-        self.real_weight = real_weight
         self.calibration_folds = calibration_folds
         self.family = family
         self.C = C
@@ -328,7 +326,7 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         self.min_df_char = min_df_char
         self.random_state = random_state
 
-    def fit(self, X, y, second=None, real=None):
+    def fit(self, X, y, second=None, sample_weight=None):
         X = _check_texts(X)
         y = np.asarray(y, dtype=object)
         if len(y) != len(X):
@@ -337,10 +335,9 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         bad = sorted({str(v) for v in y if v not in known})
         if bad:
             raise ValueError(f"unknown categories in y: {bad}")
-        rw = float(getattr(self, "real_weight", 1.0))
-        base_w = [rw if r else 1.0 for r in real] if real is not None else [1.0] * len(X)
-        if len(base_w) != len(X):
-            raise ValueError("real must have one flag per text")
+        base_w = [1.0] * len(X) if sample_weight is None else [float(w) for w in sample_weight]
+        if len(base_w) != len(X) or any(w < 0 for w in base_w):
+            raise ValueError("sample_weight must have one non-negative weight per text")
         texts, targets, weights = list(X), list(y), list(base_w)
         if second is not None and self.second_weight > 0:
             for t, s, w in zip(X, second, base_w):

@@ -8,6 +8,7 @@ plus the other folds, exactly as the final model trains on everything. Training-
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as _dt
 import json
 import logging
@@ -40,7 +41,7 @@ DEFAULTS: dict = {
     "model_dir": "models",
     "themes": {"family": "svc", "C": 0.5, "min_positive": 3, "default_threshold": 0.5, "per_label_min": 20,
                "lexicon_weight": 0.0},
-    "scie": {"family": "svc", "C": 0.5, "second_weight": 0.0, "real_weight": 1.0, "calibration_folds": 3},
+    "scie": {"family": "svc", "C": 0.5, "second_weight": 0.0, "calibration_folds": 3, "corpus_weights": {}},
     "mlflow": {"enabled": True, "experiment": "casereview-classify",
                "registered_model": "casereview-classifier", "alias": "champion"},
 }
@@ -72,7 +73,7 @@ def load_data(p: dict, extra: list[str | Path] = ()) -> tuple[list[LabelledUnit]
                 raise TrainingError(f"{path}: labelled file not found")
             log.warning("%s: not found; training without it", path)
             continue
-        units = load_labelled(path, themes, scie)
+        units = [dataclasses.replace(u, corpus=str(spec)) for u in load_labelled(path, themes, scie)]
         groups.append(units)
         info.append({"file": str(spec), "units": len(units), "sha256": units_hash(units)})
         if p.get("cv_on") and str(spec) == str(p["cv_on"]):
@@ -96,9 +97,12 @@ def fit_classifier(units: list[LabelledUnit], themes: Taxonomy, scie: Taxonomy, 
     tagger.fit([u.text for u in units], _indicator(units, themes.ids), groups=[u.doc for u in units],
                calibration_mask=mask)
     items = [u for u in units if u.is_item and u.scie in scie.ids]
-    mapper = SCIEMapper(labels=scie.ids, **p["scie"])
+    sp = dict(p["scie"])
+    weights = {str(k): float(v) for k, v in (sp.pop("corpus_weights", None) or {}).items()}
+    items = [u for u in items if weights.get(u.corpus, 1.0) > 0]
+    mapper = SCIEMapper(labels=scie.ids, **sp)
     mapper.fit([u.text for u in items], [u.scie for u in items], second=[u.scie_second for u in items],
-               real=[(u.source, u.id) in real for u in items] if real else None)
+               sample_weight=[weights.get(u.corpus, 1.0) for u in items])
     return Classifier(themes=tagger, scie=mapper)
 
 
@@ -128,7 +132,10 @@ def cross_validate(units, cv_keys, themes, scie, p, split: str = "grouped") -> d
     groups = [units[i].doc for i in cv_idx] if split == "grouped" else None
     jobs = []
     for tr, te in _splits(len(cv_idx), groups, int(p["cv_folds"]), 0):
-        train_units = [units[i] for i in rest] + [units[cv_idx[j]] for j in tr]
+        # Other corpora may label other passages of the same reports (stand-off labels): a report is
+        # either wholly in the test fold or wholly out of it.
+        test_docs = {units[cv_idx[j]].doc for j in te}
+        train_units = [units[i] for i in rest if units[i].doc not in test_docs] + [units[cv_idx[j]] for j in tr]
         jobs.append(delayed(_fold)(train_units, [units[cv_idx[j]] for j in te], themes, scie, p, cv_keys))
     n_jobs = max(1, min(int(p.get("n_jobs", 2)), os.cpu_count() or 1, len(jobs)))
     scores = [row for rows in Parallel(n_jobs=n_jobs)(jobs) for row in rows]

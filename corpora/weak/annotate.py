@@ -1,0 +1,164 @@
+"""Annotation rounds for stand-off labels of real text (corpora/weak/labels.jsonl).
+
+    python corpora/weak/annotate.py batches OUT_DIR [--batches 8] [--paragraphs 1000] [--seed-paragraphs 150]
+        [--hidden 240]
+    python corpora/weak/annotate.py collect OUT_DIR corpora/weak/labels.jsonl [--annotator NAME]
+    python corpora/weak/annotate.py agreement OUT_DIR
+
+`batches` cuts candidate units from ../shared (casereview.classify.standoff), drops any that duplicate a gold
+dev unit, samples paragraphs, mixes in `--hidden` gold dev units under anonymous ids (so each annotator's
+agreement with the gold can be measured without them knowing which units are gold) and writes
+OUT_DIR/batch_K.jsonl (uid, type, text) plus OUT_DIR/key.json. OUT_DIR must be outside the repository:
+the batches hold real text. Annotators write OUT_DIR/labels_K.jsonl (uid, themes, scie, scie_second)
+following docs/taxonomy and the guideline examples.
+
+`collect` joins the labels back to candidate ids and writes stand-off rows (no text, only its SHA-1);
+gold dev units are left out. `agreement` prints the annotators' agreement with the gold on the hidden units.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "pipeline"))
+
+from casereview.classify.standoff import candidates, normalise  # noqa: E402
+from casereview.settings import shared_dir  # noqa: E402
+
+
+def _gold() -> list[dict]:
+    path = shared_dir() / "gold" / "dev" / "units.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _duplicates_gold(text: str, gold_texts: set[str]) -> bool:
+    return text in gold_texts or any(text[:60] in g or g[:60] in text for g in gold_texts)
+
+
+def batches(out: Path, n_batches: int, paragraphs: int, seed_paragraphs: int, hidden: int, seed: int = 7) -> None:
+    if ROOT in out.resolve().parents or out.resolve() == ROOT:
+        raise SystemExit(f"{out}: batches hold real text; write them outside the repository")
+    rng = random.Random(seed)
+    gold = _gold()
+    gold_texts = {normalise(g["text"]) for g in gold}
+    cands = [c for c in candidates() if not _duplicates_gold(c.text, gold_texts)]
+    by = collections.defaultdict(list)
+    for c in cands:
+        by[(c.source, c.type)].append(c)
+    pool = (by[("ofsted", "recommendation")] + by[("pfd", "finding")]
+            + rng.sample(by[("ofsted", "paragraph")], min(paragraphs, len(by[("ofsted", "paragraph")])))
+            + rng.sample(by[("seed", "paragraph")], min(seed_paragraphs, len(by[("seed", "paragraph")]))))
+    items = [{"cid": c.id, "type": c.type, "text": c.text} for c in pool]
+    items += [{"gid": g["id"], "type": g["type"], "text": normalise(g["text"])}
+              for g in rng.sample(gold, min(hidden, len(gold)))]
+    rng.shuffle(items)
+    out.mkdir(parents=True, exist_ok=True)
+    key = {}
+    for k in range(n_batches):
+        with open(out / f"batch_{k}.jsonl", "w", encoding="utf-8") as fh:
+            for j, it in enumerate(items[k::n_batches]):
+                uid = f"b{k}-{j:03d}"
+                key[uid] = {kk: v for kk, v in it.items() if kk != "text"} | {"text": it["text"]}
+                fh.write(json.dumps({"uid": uid, "type": it["type"], "text": it["text"]}, ensure_ascii=False) + "\n")
+    (out / "key.json").write_text(json.dumps(key), encoding="utf-8")
+    print(f"{len(items)} units in {n_batches} batches under {out}")
+
+
+def _labels(out: Path):
+    for path in sorted(out.glob("labels_*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                yield json.loads(line)
+
+
+def _batch_texts(out: Path) -> dict[str, str]:
+    texts = {}
+    for path in sorted(out.glob("batch_*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            texts[row["uid"]] = row["text"]
+    return texts
+
+
+def collect(out: Path, dest: Path, annotator: str) -> None:
+    """Stand-off rows for every labelled candidate whose text the current cutter still produces."""
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    texts = _batch_texts(out)
+    by_text = {normalise(c.text): c for c in candidates()}
+    rows, lost = {}, 0
+    for lab in _labels(out):
+        entry = key.get(lab["uid"], {})
+        if "cid" not in entry:
+            continue  # a hidden gold unit: measured, never shipped
+        cand = by_text.get(normalise(texts.get(lab["uid"], "")))
+        if cand is None:
+            lost += 1
+            continue
+        rows[cand.id] = {"id": cand.id, "source": cand.source, "doc": cand.doc, "type": cand.type,
+                         "text_sha1": cand.sha1, "themes": lab["themes"],
+                         "scie": lab["scie"] if cand.type != "paragraph" else None,
+                         "scie_second": lab.get("scie_second") if cand.type != "paragraph" else None,
+                         "annotator": annotator}
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with open(dest, "w", encoding="utf-8") as fh:
+        for cid in sorted(rows):
+            fh.write(json.dumps(rows[cid], ensure_ascii=False) + "\n")
+    print(f"{len(rows)} stand-off labels written to {dest}; {lost} dropped (text no longer cut the same way)")
+
+
+def agreement(out: Path) -> dict:
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    gold = {g["id"]: g for g in _gold()}
+    tp = fp = fn = n = acc = top2 = 0
+    for lab in _labels(out):
+        gid = key.get(lab["uid"], {}).get("gid")
+        if gid is None:
+            continue
+        g = gold[gid]
+        G, P = set(g["themes"]), set(lab["themes"])
+        tp, fp, fn = tp + len(G & P), fp + len(P - G), fn + len(G - P)
+        if g["scie"]:
+            n += 1
+            acc += lab["scie"] == g["scie"]
+            top2 += g["scie"] in (lab["scie"], lab.get("scie_second"))
+    res = {"hidden_gold_units": sum(1 for v in key.values() if "gid" in v),
+           "themes_micro_f1": round(2 * tp / max(1, 2 * tp + fp + fn), 3),
+           "themes_precision": round(tp / max(1, tp + fp), 3), "themes_recall": round(tp / max(1, tp + fn), 3),
+           "scie_items": n, "scie_accuracy": round(acc / max(1, n), 3),
+           "scie_first_or_second": round(top2 / max(1, n), 3)}
+    print(json.dumps(res, indent=1))
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("batches")
+    b.add_argument("out", type=Path)
+    b.add_argument("--batches", type=int, default=8)
+    b.add_argument("--paragraphs", type=int, default=1000)
+    b.add_argument("--seed-paragraphs", type=int, default=150)
+    b.add_argument("--hidden", type=int, default=240)
+    c = sub.add_parser("collect")
+    c.add_argument("out", type=Path)
+    c.add_argument("dest", type=Path)
+    c.add_argument("--annotator", default="casereview-annotators")
+    a = sub.add_parser("agreement")
+    a.add_argument("out", type=Path)
+    args = ap.parse_args()
+    if args.cmd == "batches":
+        batches(args.out, args.batches, args.paragraphs, args.seed_paragraphs, args.hidden)
+    elif args.cmd == "collect":
+        collect(args.out, args.dest, args.annotator)
+    else:
+        agreement(args.out)
+
+
+if __name__ == "__main__":
+    main()
