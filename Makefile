@@ -6,7 +6,7 @@ CR     := $(VENV)/bin/casereview
 STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: venv demo test test-fast system-deps train evaluate repro bench bench-extract bench-redact bench-all lint
+.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-redact bench-all lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ repro: venv
 evaluate: venv
 	$(CR) evaluate --gold $(SHARED)/gold/dev/units.jsonl --out benchmarks/results/evaluate_dev.json
 
+# Gold dev units the annotators also labelled: scores for new text and for text in the stand-off pool.
+evaluate-in-pool: venv
+	$(PY) benchmarks/eval_in_pool.py --out benchmarks/results/in_pool.json
+
 bench-extract: venv
 	$(PY) benchmarks/bench_extract.py --shared $(SHARED) --out benchmarks/results/extract.json
 
@@ -50,7 +54,7 @@ bench-redact: venv
 bench: venv
 	$(PY) benchmarks/bench_process.py --shared $(SHARED) --out benchmarks/results/process.json
 
-bench-all: bench-extract bench-redact evaluate bench
+bench-all: bench-extract bench-redact evaluate evaluate-in-pool bench
 
 lint: venv
 	$(VENV)/bin/ruff check pipeline tests benchmarks

@@ -2,8 +2,8 @@
 
     python corpora/weak/annotate.py batches OUT_DIR [--batches 8] [--paragraphs 1000] [--seed-paragraphs 150]
         [--hidden 240]
-    python corpora/weak/annotate.py collect OUT_DIR corpora/weak/labels.jsonl [--annotator NAME]
-    python corpora/weak/annotate.py agreement OUT_DIR
+    python corpora/weak/annotate.py collect corpora/weak/labels.jsonl OUT_DIR [OUT_DIR2 ...] [--annotator NAME]
+    python corpora/weak/annotate.py agreement [corpora/weak/hidden_gold.jsonl]
 
 `batches` cuts candidate units from ../shared (casereview.classify.standoff), drops any that duplicate a gold
 dev unit, samples paragraphs, mixes in `--hidden` gold dev units under anonymous ids (so each annotator's
@@ -12,8 +12,9 @@ OUT_DIR/batch_K.jsonl (uid, type, text) plus OUT_DIR/key.json. OUT_DIR must be o
 the batches hold real text. Annotators write OUT_DIR/labels_K.jsonl (uid, themes, scie, scie_second)
 following docs/taxonomy and the guideline examples.
 
-`collect` joins the labels back to candidate ids and writes stand-off rows (no text, only its SHA-1);
-gold dev units are left out. `agreement` prints the annotators' agreement with the gold on the hidden units.
+`collect` joins the labels back to candidate ids and writes stand-off rows (no text, only its SHA-1); the
+annotators' labels of the hidden gold units go to hidden_gold.jsonl beside it (gold ids and labels, never
+trained on). `agreement` prints the annotators' agreement with the gold on those units.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def _duplicates_gold(text: str, gold_texts: set[str]) -> bool:
     return text in gold_texts or any(text[:60] in g or g[:60] in text for g in gold_texts)
 
 
-def batches(out: Path, n_batches: int, paragraphs: int, seed_paragraphs: int, hidden: int, seed: int = 7) -> None:
+def batches(out: Path, n_batches: int, paragraphs: int, seed_paragraphs: int, hidden: int, seed: int = 7,
+            only_source: str | None = None) -> None:
     if ROOT in out.resolve().parents or out.resolve() == ROOT:
         raise SystemExit(f"{out}: batches hold real text; write them outside the repository")
     rng = random.Random(seed)
@@ -51,11 +53,17 @@ def batches(out: Path, n_batches: int, paragraphs: int, seed_paragraphs: int, hi
     by = collections.defaultdict(list)
     for c in cands:
         by[(c.source, c.type)].append(c)
-    pool = (by[("ofsted", "recommendation")] + by[("pfd", "finding")]
-            + rng.sample(by[("ofsted", "paragraph")], min(paragraphs, len(by[("ofsted", "paragraph")])))
-            + rng.sample(by[("seed", "paragraph")], min(seed_paragraphs, len(by[("seed", "paragraph")]))))
+    if only_source:  # a later round: every candidate of one source
+        pool = [c for c in cands if c.source == only_source]
+        gold = [g for g in gold if g["source"] == only_source]
+    else:
+        pool = (by[("ofsted", "recommendation")] + by[("pfd", "finding")]
+                + rng.sample(by[("ofsted", "paragraph")], min(paragraphs, len(by[("ofsted", "paragraph")])))
+                + rng.sample(by[("seed", "passage")], min(seed_paragraphs, len(by[("seed", "passage")]))))
     items = [{"cid": c.id, "type": c.type, "text": c.text} for c in pool]
-    items += [{"gid": g["id"], "type": g["type"], "text": normalise(g["text"])}
+    # Hidden gold units take their candidates' type ("passage" for seed lines) so they look like the rest.
+    hidden_type = {c.source: c.type for c in pool}
+    items += [{"gid": g["id"], "type": hidden_type.get(g["source"], g["type"]), "text": normalise(g["text"])}
               for g in rng.sample(gold, min(hidden, len(gold)))]
     rng.shuffle(items)
     out.mkdir(parents=True, exist_ok=True)
@@ -86,48 +94,60 @@ def _batch_texts(out: Path) -> dict[str, str]:
     return texts
 
 
-def collect(out: Path, dest: Path, annotator: str) -> None:
-    """Stand-off rows for every labelled candidate whose text the current cutter still produces."""
-    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
-    texts = _batch_texts(out)
+def collect(outs: list[Path], dest: Path, annotator: str) -> None:
+    """Stand-off rows for every labelled candidate whose text the current cutter still produces.
+
+    Several annotation rounds may be given: a later round wins on the same passage."""
     by_text = {normalise(c.text): c for c in candidates()}
-    rows, lost = {}, 0
-    for lab in _labels(out):
-        entry = key.get(lab["uid"], {})
-        if "cid" not in entry:
-            continue  # a hidden gold unit: measured, never shipped
-        cand = by_text.get(normalise(texts.get(lab["uid"], "")))
-        if cand is None:
-            lost += 1
-            continue
-        rows[cand.id] = {"id": cand.id, "source": cand.source, "doc": cand.doc, "type": cand.type,
-                         "text_sha1": cand.sha1, "themes": lab["themes"],
-                         "scie": lab["scie"] if cand.type != "paragraph" else None,
-                         "scie_second": lab.get("scie_second") if cand.type != "paragraph" else None,
-                         "annotator": annotator}
+    rows, lost, hidden = {}, 0, {}
+    for out in outs:
+        key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+        texts = _batch_texts(out)
+        for lab in _labels(out):
+            entry = key.get(lab["uid"], {})
+            if "gid" in entry:  # a hidden gold unit: kept apart (ids and labels only) to measure agreement
+                hidden[entry["gid"]] = {"gold_id": entry["gid"], "type": lab.get("type"), "themes": lab["themes"],
+                                        "scie": lab["scie"], "scie_second": lab.get("scie_second"),
+                                        "round": out.name}
+                continue
+            if "cid" not in entry:
+                continue
+            cand = by_text.get(normalise(texts.get(lab["uid"], "")))
+            if cand is None:
+                lost += 1
+                continue
+            utype = (lab.get("type") or "paragraph") if cand.type == "passage" else cand.type  # seed lines: annotators' call
+            rows[cand.id] = {"id": cand.id, "source": cand.source, "doc": cand.doc, "type": utype,
+                             "text_sha1": cand.sha1, "themes": lab["themes"],
+                             "scie": lab["scie"] if utype != "paragraph" else None,
+                             "scie_second": lab.get("scie_second") if utype != "paragraph" else None,
+                             "annotator": f"{annotator} ({out.name})"}
     dest.parent.mkdir(parents=True, exist_ok=True)
     with open(dest, "w", encoding="utf-8") as fh:
         for cid in sorted(rows):
             fh.write(json.dumps(rows[cid], ensure_ascii=False) + "\n")
-    print(f"{len(rows)} stand-off labels written to {dest}; {lost} dropped (text no longer cut the same way)")
+    hidden_path = dest.with_name("hidden_gold.jsonl")
+    with open(hidden_path, "w", encoding="utf-8") as fh:
+        for gid in sorted(hidden):
+            fh.write(json.dumps(hidden[gid], ensure_ascii=False) + "\n")
+    print(f"{len(rows)} stand-off labels written to {dest}; {lost} dropped (text no longer cut the same way); "
+          f"annotators' labels of {len(hidden)} hidden gold units in {hidden_path}")
 
 
-def agreement(out: Path) -> dict:
-    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+def agreement(hidden_path: Path) -> dict:
+    """Agreement of the annotators with the gold on the hidden gold units (corpora/weak/hidden_gold.jsonl)."""
     gold = {g["id"]: g for g in _gold()}
     tp = fp = fn = n = acc = top2 = 0
-    for lab in _labels(out):
-        gid = key.get(lab["uid"], {}).get("gid")
-        if gid is None:
-            continue
-        g = gold[gid]
+    labs = [json.loads(line) for line in hidden_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for lab in labs:
+        g = gold[lab["gold_id"]]
         G, P = set(g["themes"]), set(lab["themes"])
         tp, fp, fn = tp + len(G & P), fp + len(P - G), fn + len(G - P)
         if g["scie"]:
             n += 1
             acc += lab["scie"] == g["scie"]
             top2 += g["scie"] in (lab["scie"], lab.get("scie_second"))
-    res = {"hidden_gold_units": sum(1 for v in key.values() if "gid" in v),
+    res = {"hidden_gold_units": len(labs),
            "themes_micro_f1": round(2 * tp / max(1, 2 * tp + fp + fn), 3),
            "themes_precision": round(tp / max(1, tp + fp), 3), "themes_recall": round(tp / max(1, tp + fn), 3),
            "scie_items": n, "scie_accuracy": round(acc / max(1, n), 3),
@@ -145,19 +165,21 @@ def main() -> None:
     b.add_argument("--paragraphs", type=int, default=1000)
     b.add_argument("--seed-paragraphs", type=int, default=150)
     b.add_argument("--hidden", type=int, default=240)
+    b.add_argument("--only-source", help="label every candidate of this source (a later round)")
     c = sub.add_parser("collect")
-    c.add_argument("out", type=Path)
     c.add_argument("dest", type=Path)
+    c.add_argument("outs", type=Path, nargs="+", help="annotation rounds, oldest first")
     c.add_argument("--annotator", default="casereview-annotators")
     a = sub.add_parser("agreement")
-    a.add_argument("out", type=Path)
+    a.add_argument("hidden", type=Path, nargs="?", default=ROOT / "corpora" / "weak" / "hidden_gold.jsonl")
     args = ap.parse_args()
     if args.cmd == "batches":
-        batches(args.out, args.batches, args.paragraphs, args.seed_paragraphs, args.hidden)
+        batches(args.out, args.batches, args.paragraphs, args.seed_paragraphs, args.hidden,
+                only_source=args.only_source)
     elif args.cmd == "collect":
-        collect(args.out, args.dest, args.annotator)
+        collect(args.outs, args.dest, args.annotator)
     else:
-        agreement(args.out)
+        agreement(args.hidden)
 
 
 if __name__ == "__main__":

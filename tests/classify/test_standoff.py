@@ -94,3 +94,17 @@ def test_shipped_standoff_labels_carry_no_text():
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         assert "text" not in row and len(row["text_sha1"]) == 40
+
+
+def test_seed_lines_become_passages_with_list_dashes_dropped(tmp_path):
+    from casereview.classify.standoff import seed_candidates
+
+    path = tmp_path / "007_abcdef.txt"
+    path.write_text("Learning from reviews\n\nThe review found that chronologies were rarely shared between agencies.\n"
+                    "- to assess how well rapid reviews achieve the tasks required of them\n"
+                    "<p>table cell markup that the text extraction left behind</p>\n"
+                    "----------------------------------------------------------\n", encoding="utf-8")
+    cands = seed_candidates(path)
+    assert [c.text for c in cands] == ["The review found that chronologies were rarely shared between agencies.",
+                                       "to assess how well rapid reviews achieve the tasks required of them"]
+    assert {c.type for c in cands} == {"passage"} and cands[0].id == "seed:007:l0"

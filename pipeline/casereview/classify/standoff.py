@@ -10,7 +10,7 @@ Candidates:
   ofsted  "What needs to improve" / "Recommendations" / "Areas for improvement" entries (recommendation) and
           numbered paragraphs (paragraph) of the 431 inspection texts in data/ofsted/text;
   pfd     coroners' matters of concern (finding) from data/pfd/pdfs/*.truth.json;
-  seed    paragraphs of the seed documents (paragraph).
+  seed    lines of the seed documents (paragraphs and list entries; the labels say finding or paragraph).
 """
 
 from __future__ import annotations
@@ -128,9 +128,16 @@ def pfd_candidates(path: Path) -> list[Candidate]:
 
 
 def seed_candidates(path: Path) -> list[Candidate]:
+    """One unit per line (the seed texts hold a paragraph or a list entry per line), list dashes dropped.
+
+    Type "passage": whether a line is a finding or a narrative paragraph is the annotator's call, made in
+    the labels (a stand-off row's `type` overrides the candidate's).
+    """
     doc = path.stem.split("_")[0]
-    paras = _clean(re.split(r"\n\s*\n", path.read_text(encoding="utf-8", errors="replace")), 200, 1500)
-    return [Candidate(f"seed:{doc}:p{k}", "seed", doc, "paragraph", t) for k, t in enumerate(paras)]
+    lines = [re.sub(r"^[-•–]\s+", "", line.strip()) for line in
+             path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    texts = _clean([t for t in lines if not t.startswith("<") and re.search(r"[a-z]{3}", t)], 40, 1500)
+    return [Candidate(f"seed:{doc}:l{k}", "seed", doc, "passage", t) for k, t in enumerate(texts)]
 
 
 def candidates(root: Path | None = None) -> list[Candidate]:
