@@ -28,11 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "pipeline"))
 
-from casereview.classify.corpus import LabelledUnit  # noqa: E402
-from casereview.classify.metrics import scie_metrics, theme_metrics  # noqa: E402
-from casereview.classify.models import _splits  # noqa: E402
-from casereview.classify.train import fit_classifier, load_data, train_params  # noqa: E402
-from casereview.contracts import TextUnit  # noqa: E402
+from casereview.classify.metrics import scie_metrics, theme_metrics
+from casereview.classify.models import _splits
+from casereview.classify.train import fit_classifier, load_data, train_params
+from casereview.contracts import TextUnit
 
 WEAK_CORPUS = "corpora/weak/labels.jsonl"
 

@@ -23,14 +23,15 @@ import argparse
 import collections
 import json
 import random
+import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "pipeline"))
 
-from casereview.classify.standoff import candidates, normalise  # noqa: E402
-from casereview.settings import shared_dir  # noqa: E402
+from casereview.classify.standoff import candidates, normalise
+from casereview.settings import shared_dir
 
 
 def _gold() -> list[dict]:
@@ -43,7 +44,8 @@ def _duplicates_gold(text: str, gold_texts: set[str]) -> bool:
 
 
 def batches(out: Path, n_batches: int, paragraphs: int, seed_paragraphs: int, hidden: int, seed: int = 7,
-            only_source: str | None = None) -> None:
+            only_source: str | None = None, only_type: str | None = None, exclude: Path | None = None,
+            sample: int | None = None) -> None:
     if ROOT in out.resolve().parents or out.resolve() == ROOT:
         raise SystemExit(f"{out}: batches hold real text; write them outside the repository")
     rng = random.Random(seed)
@@ -53,9 +55,15 @@ def batches(out: Path, n_batches: int, paragraphs: int, seed_paragraphs: int, hi
     by = collections.defaultdict(list)
     for c in cands:
         by[(c.source, c.type)].append(c)
-    if only_source:  # a later round: every candidate of one source
-        pool = [c for c in cands if c.source == only_source]
-        gold = [g for g in gold if g["source"] == only_source]
+    if exclude:  # passages an earlier round labelled
+        done = {json.loads(line)["id"] for line in exclude.read_text(encoding="utf-8").splitlines() if line.strip()}
+        cands = [c for c in cands if c.id not in done]
+    if only_source or only_type:  # a later round: candidates of one source and/or type
+        pool = [c for c in cands if c.source == (only_source or c.source) and c.type == (only_type or c.type)]
+        if sample is not None:
+            pool = rng.sample(pool, min(sample, len(pool)))
+        gold = [g for g in gold if g["source"] == (only_source or g["source"])
+                and (only_type in (None, "passage") or g["type"] == only_type)]
     else:
         pool = (by[("ofsted", "recommendation")] + by[("pfd", "finding")]
                 + rng.sample(by[("ofsted", "paragraph")], min(paragraphs, len(by[("ofsted", "paragraph")])))
@@ -75,7 +83,28 @@ def batches(out: Path, n_batches: int, paragraphs: int, seed_paragraphs: int, hi
                 key[uid] = {kk: v for kk, v in it.items() if kk != "text"} | {"text": it["text"]}
                 fh.write(json.dumps({"uid": uid, "type": it["type"], "text": it["text"]}, ensure_ascii=False) + "\n")
     (out / "key.json").write_text(json.dumps(key), encoding="utf-8")
+    _annotator_pack(out, hidden_gold={v["gid"] for v in key.values() if "gid" in v})
     print(f"{len(items)} units in {n_batches} batches under {out}")
+
+
+def _annotator_pack(out: Path, hidden_gold: set[str]) -> None:
+    """What annotators read besides their batch: the taxonomy, the guideline examples (gold units listed in
+    brief/guideline_example_ids.txt, minus any hidden in this round) and the brief (brief/round1.md, with
+    /tmp/weak standing for OUT_DIR, plus the round's addendum)."""
+    brief = ROOT / "corpora" / "weak" / "brief"
+    shutil.copy(shared_dir() / "docs" / "taxonomy.md", out / "taxonomy.md")
+    ids = [line.strip() for line in (brief / "guideline_example_ids.txt").read_text(encoding="utf-8").splitlines()
+           if line.strip() and not line.startswith("#")]
+    gold = {g["id"]: g for g in _gold()}
+    with open(out / "guideline_examples.jsonl", "w", encoding="utf-8") as fh:
+        for gid in ids:
+            if gid in gold and gid not in hidden_gold:
+                g = gold[gid]
+                fh.write(json.dumps({"type": g["type"], "text": normalise(g["text"]), "themes": g["themes"],
+                                     "scie": g["scie"], "scie_second": g["scie_second"]}, ensure_ascii=False) + "\n")
+    (out / "INSTRUCTIONS.md").write_text((brief / "round1.md").read_text(encoding="utf-8").replace("/tmp/weak/", f"{out}/"),
+                                         encoding="utf-8")
+    shutil.copy(brief / "check_round1.py", out / "check.py")
 
 
 def _labels(out: Path):
@@ -124,12 +153,10 @@ def collect(outs: list[Path], dest: Path, annotator: str) -> None:
                              "annotator": f"{annotator} ({out.name})"}
     dest.parent.mkdir(parents=True, exist_ok=True)
     with open(dest, "w", encoding="utf-8") as fh:
-        for cid in sorted(rows):
-            fh.write(json.dumps(rows[cid], ensure_ascii=False) + "\n")
+        fh.writelines(json.dumps(rows[cid], ensure_ascii=False) + "\n" for cid in sorted(rows))
     hidden_path = dest.with_name("hidden_gold.jsonl")
     with open(hidden_path, "w", encoding="utf-8") as fh:
-        for gid in sorted(hidden):
-            fh.write(json.dumps(hidden[gid], ensure_ascii=False) + "\n")
+        fh.writelines(json.dumps(hidden[gid], ensure_ascii=False) + "\n" for gid in sorted(hidden))
     print(f"{len(rows)} stand-off labels written to {dest}; {lost} dropped (text no longer cut the same way); "
           f"annotators' labels of {len(hidden)} hidden gold units in {hidden_path}")
 
@@ -166,6 +193,9 @@ def main() -> None:
     b.add_argument("--seed-paragraphs", type=int, default=150)
     b.add_argument("--hidden", type=int, default=240)
     b.add_argument("--only-source", help="label every candidate of this source (a later round)")
+    b.add_argument("--only-type", help="... and/or of this candidate type (recommendation, paragraph, ...)")
+    b.add_argument("--exclude", type=Path, help="leave out passages already in this stand-off labels file")
+    b.add_argument("--sample", type=int, help="with --only-*: a random sample of this many candidates")
     c = sub.add_parser("collect")
     c.add_argument("dest", type=Path)
     c.add_argument("outs", type=Path, nargs="+", help="annotation rounds, oldest first")
@@ -175,7 +205,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.cmd == "batches":
         batches(args.out, args.batches, args.paragraphs, args.seed_paragraphs, args.hidden,
-                only_source=args.only_source)
+                only_source=args.only_source, only_type=args.only_type, exclude=args.exclude, sample=args.sample)
     elif args.cmd == "collect":
         collect(args.outs, args.dest, args.annotator)
     else:
