@@ -32,6 +32,7 @@ from casereview.classify.metrics import scie_metrics, theme_metrics
 from casereview.classify.models import _splits
 from casereview.classify.train import fit_classifier, load_data, train_params
 from casereview.contracts import TextUnit
+from joblib import Parallel, delayed
 
 WEAK_CORPUS = "corpora/weak/labels.jsonl"
 
@@ -95,7 +96,8 @@ def main() -> None:
     t0 = time.perf_counter()
     res = {"what": "grouped 5-fold CV on the gold dev units the annotators also labelled (hidden); "
                    "unseen = as trained, in_pool = each fold also trains on the annotators' labels of its test units",
-           "unseen": run(args.hidden, False), "in_pool": run(args.hidden, True)}
+           **dict(zip(("unseen", "in_pool"), Parallel(n_jobs=2)(delayed(run)(args.hidden, pool)
+                                                                 for pool in (False, True))))}
     res["seconds"] = round(time.perf_counter() - t0, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")

@@ -75,3 +75,22 @@ def test_keyword_lexicon_adds_one_column_per_label_and_keeps_evidence_words():
     assert labels[int(np.argmax(m.predict_proba(["An overcrowded home."])[0]))] == "housing"
     ev = m.evidence(["The review found that the flat was damp and overcrowded."], 0, 0, k=5)
     assert ev and not any(w in ("the", "that", "and") for w in ev)  # stop words kept as features, not as evidence
+
+
+def test_names_never_enter_the_vocabulary():
+    """A child's name, even when two reports share it, stays out of word and character n-grams."""
+    from casereview.classify.models import TextFeatures
+
+    texts = ["Molly was not seen alone by her social worker.", "The plan for Molly was not reviewed by managers.",
+             "Social workers did not see the child alone.", "Managers reviewed the plan for the child.",
+             "Molly Savory was known to CAMHS in Essex.", "The child was known to CAMHS."]
+    groups = ["r1", "r2", "r3", "r4", "r1", "r3"]
+    f = TextFeatures(min_reports=2, drop_proper_nouns=True, min_df_char=1).fit(texts, groups=groups)
+    words = set(f.word_.vocabulary_)
+    chars = set(f.char_.vocabulary_)
+    assert not any(n in t for t in words for n in ("molly", "savory", "essex"))
+    assert not any(n in t for t in chars for n in ("moll", "savor", "essex"))
+    assert {"camhs", "social", "plan"} <= words  # acronyms and ordinary words stay
+    assert f.transform(["Molly was seen alone."]).shape[1] == len(words) + len(chars)
+    unpruned = TextFeatures(min_df_char=1).fit(texts)
+    assert "molly" in unpruned.word_.vocabulary_  # the test would fail without the pruning

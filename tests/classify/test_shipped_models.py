@@ -50,3 +50,26 @@ def test_dvc_pipeline_parses():
     res = subprocess.run([dvc, "stage", "list"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "train" in res.stdout and "evaluate" in res.stdout
+
+
+def test_shipped_vocabularies_hold_no_person_names():
+    """The real training text names children (coroners' reports). A person name from the gold name list may
+    be in a shipped model's vocabulary only as an ordinary word, written in lower case in the training text
+    ("may", "long"); a name the text only ever capitalises must have been pruned (drop_proper_nouns)."""
+    import joblib
+    from casereview.classify.train import load_data, train_params
+    from casereview.settings import shared_dir
+
+    names_file = shared_dir() / "gold" / "dev" / "names.jsonl"
+    if not names_file.exists():
+        pytest.skip("../shared gold names not available")
+    tokens = {t for line in names_file.read_text(encoding="utf-8").splitlines() if line.strip()
+              for n in json.loads(line)["names"] for t in n.lower().split() if t.isalpha() and len(t) > 2}
+    units = load_data(train_params())[0]
+    lower_words = {w for u in units for w in u.text.split() if w.isalpha() and w.islower()}
+    assert tokens, "no names to check"
+    for name in ("themes", "scie"):
+        model = joblib.load(ROOT / "models" / name / "model.joblib")
+        vocab = {w for term in model.features_.word_.vocabulary_ for w in term.split()}
+        leaked = sorted(t for t in tokens & vocab if t not in lower_words)
+        assert not leaked, f"{name}: {len(leaked)} name tokens in the vocabulary"  # never print the names

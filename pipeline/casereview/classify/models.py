@@ -49,7 +49,10 @@ class TextFeatures(BaseEstimator):
     """
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_word=1, min_df_char=2,
-                 max_features=60000, lexicon=None, lexicon_weight=0.0, stop_words="english"):
+                 max_features=60000, lexicon=None, lexicon_weight=0.0, stop_words="english", min_reports=1,
+                 drop_proper_nouns=False):
+        self.min_reports = min_reports
+        self.drop_proper_nouns = drop_proper_nouns
         self.word_ngrams = word_ngrams
         self.stop_words = stop_words
         self.char_ngrams = char_ngrams
@@ -59,7 +62,12 @@ class TextFeatures(BaseEstimator):
         self.lexicon = lexicon
         self.lexicon_weight = lexicon_weight
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, groups=None):
+        """groups: the report of each text; with `min_reports` > 1 a term must occur in that many reports.
+
+        That keeps one report's own words out of the model: the names of its child and places (coroners'
+        reports name the child), which redaction replaces at classification time anyway, and phrasing
+        that would not generalise to other reports."""
         X = _check_texts(X)
         self.word_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True,
                                      stop_words=self.stop_words, min_df=self.min_df_word,
@@ -71,6 +79,15 @@ class TextFeatures(BaseEstimator):
                                          sublinear_tf=True, min_df=min(self.min_df_char, len(X)),
                                          max_features=self.max_features)
             self.char_.fit(X)
+        if getattr(self, "drop_proper_nouns", False):
+            masked = mask_proper_nouns(X)
+            self.word_ = _refit(self.word_, X, _terms_seen(self.word_, masked))
+            if self.char_ is not None:
+                self.char_ = _refit(self.char_, X, _terms_seen(self.char_, masked))
+        if groups is not None and int(self.min_reports) > 1:
+            self.word_ = _keep_terms_in_reports(self.word_, X, groups, int(self.min_reports))
+            if self.char_ is not None:
+                self.char_ = _keep_terms_in_reports(self.char_, X, groups, int(self.min_reports))
         # stop_words_ holds every pruned term: large and not needed to transform, so do not ship it.
         for vec in (self.word_, self.char_):
             if vec is not None and hasattr(vec, "stop_words_"):
@@ -91,6 +108,49 @@ class TextFeatures(BaseEstimator):
             hits = np.array([[p.search(x) is not None for p in patterns] for x in X], dtype=float)
             parts.append(sp.csr_matrix(hits.reshape(len(X), len(patterns)) * float(self.lexicon_weight)))
         return sp.hstack(parts, format="csr")
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def mask_proper_nouns(X: list[str]) -> list[str]:
+    """The texts with every proper noun blanked: a capitalised word never written in lower case anywhere in X
+    ("Molly", "Essex"), unlike all-capital acronyms ("CAMHS") and words that only open sentences."""
+    lower, capitalised = set(), set()
+    for x in X:
+        for w in _WORD.findall(x):
+            if w.islower():
+                lower.add(w)
+            elif w[0].isupper() and not w.isupper():
+                capitalised.add(w)
+    proper = {w for w in capitalised if w.lower() not in lower}
+    if not proper:
+        return list(X)
+    return [_WORD.sub(lambda m: " " if m.group(0) in proper else m.group(0), x) for x in X]
+
+
+def _terms_seen(vec: TfidfVectorizer, texts: list[str]) -> set[str]:
+    analyse = vec.build_analyzer()
+    vocab = vec.vocabulary_
+    return {t for x in texts for t in analyse(x) if t in vocab}
+
+
+def _refit(vec: TfidfVectorizer, X: list[str], keep: set[str]) -> TfidfVectorizer:
+    terms = [str(t) for t in vec.get_feature_names_out() if t in keep]
+    return TfidfVectorizer(**{**vec.get_params(), "vocabulary": terms, "max_features": None, "min_df": 1}).fit(X)
+
+
+def _keep_terms_in_reports(vec: TfidfVectorizer, X: list[str], groups, min_reports: int) -> TfidfVectorizer:
+    """The vectorizer refitted on the terms of `vec` found in at least `min_reports` distinct reports."""
+    groups = list(groups)
+    if len(groups) != len(X):
+        raise ValueError("groups must give one report per text")
+    present = (vec.transform(X) > 0).astype(np.int32).tocsc()
+    index = {g: i for i, g in enumerate(dict.fromkeys(groups))}
+    by_report = sp.csr_matrix((np.ones(len(X)), ([index[g] for g in groups], np.arange(len(X)))),
+                              shape=(len(index), len(X)))
+    reports_per_term = np.asarray(((by_report @ present) > 0).sum(axis=0)).ravel()
+    return _refit(vec, X, set(vec.get_feature_names_out()[reports_per_term >= min_reports]))
 
 
 def _base(family: str, C: float, class_weight, multi: bool = False):
@@ -154,8 +214,10 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
     def __init__(self, labels=None, family="lr", C=10.0, class_weight="balanced", cv_folds=5,
                  min_positive=3, default_threshold=0.5, threshold_grid=None, per_label_min=20,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, lexicon=None, lexicon_weight=0.0,
-                 stop_words="english", random_state=0):
+                 stop_words="english", min_reports=1, drop_proper_nouns=False, random_state=0):
         self.labels = labels
+        self.min_reports = min_reports
+        self.drop_proper_nouns = drop_proper_nouns
         self.family = family
         self.C = C
         self.class_weight = class_weight
@@ -175,7 +237,9 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
     def _features(self):
         return TextFeatures(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
                             min_df_char=self.min_df_char, lexicon=self.lexicon, lexicon_weight=self.lexicon_weight,
-                            stop_words=getattr(self, "stop_words", "english"))
+                            stop_words=getattr(self, "stop_words", "english"),
+                            min_reports=getattr(self, "min_reports", 1),
+                            drop_proper_nouns=getattr(self, "drop_proper_nouns", False))
 
     def _fit_columns(self, X, Y):
         models = []
@@ -210,12 +274,14 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
         if cal.shape != (len(X),) or not cal.any():
             cal = np.ones(len(X), bool)
 
-        # Out-of-fold decision scores: the basis for calibration and thresholds.
+        # Out-of-fold decision scores: the basis for calibration and thresholds. The features (vocabulary and
+        # idf, no labels) are fitted once on all rows: refitting them per fold costs most of the training time
+        # and hardly moves the scores. The reported metrics come from train.cross_validate, which refits all.
+        self.features_ = self._features().fit(X, groups=groups)
+        Xf = self.features_.transform(X)
         oof = np.zeros(Y.shape)
         for tr, te in _splits(len(X), groups, self.cv_folds, self.random_state):
-            feats = self._features().fit([X[i] for i in tr])
-            models = self._fit_columns(feats.transform([X[i] for i in tr]), Y[tr])
-            oof[te] = self._decision(models, feats.transform([X[i] for i in te]))
+            oof[te] = self._decision(self._fit_columns(Xf[tr], Y[tr]), Xf[te])
 
         self.calibration_ = []
         self.oof_proba_ = np.zeros(Y.shape)
@@ -244,8 +310,7 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
                                    if y.sum() >= self.per_label_min else self.global_threshold_)
         self.support_ = Y.sum(axis=0)
 
-        self.features_ = self._features().fit(X)
-        self.models_ = self._fit_columns(self.features_.transform(X), Y)
+        self.models_ = self._fit_columns(Xf, Y)
         return self
 
     def _raw_proba(self, s):
@@ -314,8 +379,11 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, labels=None, family="lr", C=10.0, class_weight=None, second_weight=0.0,
-                 word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, calibration_folds=3, random_state=0):
+                 word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, calibration_folds=3, min_reports=1,
+                 drop_proper_nouns=False, random_state=0):
         self.labels = labels
+        self.min_reports = min_reports
+        self.drop_proper_nouns = drop_proper_nouns
         self.calibration_folds = calibration_folds
         self.family = family
         self.C = C
@@ -326,7 +394,7 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         self.min_df_char = min_df_char
         self.random_state = random_state
 
-    def fit(self, X, y, second=None, sample_weight=None):
+    def fit(self, X, y, second=None, sample_weight=None, groups=None):
         X = _check_texts(X)
         y = np.asarray(y, dtype=object)
         if len(y) != len(X):
@@ -346,7 +414,9 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
                     targets.append(s)
                     weights.append(float(self.second_weight) * w)
         self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
-                                      min_df_char=self.min_df_char).fit(X)
+                                      min_df_char=self.min_df_char,
+                                      min_reports=getattr(self, "min_reports", 1),
+                                      drop_proper_nouns=getattr(self, "drop_proper_nouns", False)).fit(X, groups=groups)
         Xf = self.features_.transform(texts)
         present = sorted(set(targets), key=known.index)
         if len(present) < 2:

@@ -102,7 +102,7 @@ def fit_classifier(units: list[LabelledUnit], themes: Taxonomy, scie: Taxonomy, 
     items = [u for u in items if weights.get(u.corpus, 1.0) > 0]
     mapper = SCIEMapper(labels=scie.ids, **sp)
     mapper.fit([u.text for u in items], [u.scie for u in items], second=[u.scie_second for u in items],
-               sample_weight=[weights.get(u.corpus, 1.0) for u in items])
+               sample_weight=[weights.get(u.corpus, 1.0) for u in items], groups=[u.doc for u in items])
     return Classifier(themes=tagger, scie=mapper)
 
 
