@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from casereview.settings import shared_dir
-
-log = logging.getLogger(__name__)
 
 BULLETS = "\uf06e\uf0a7\uf02d◼•▪■●-–"
 _REC_HEADING = re.compile(
@@ -74,7 +72,8 @@ def _recommendations(lines: list[str]) -> list[str]:
             if starts:
                 if current:
                     out.append(" ".join(current))
-                current = [_NUMBERED.sub("", s.lstrip(BULLETS).strip()) if _NUMBERED.match(s) else s.lstrip(BULLETS).strip()]
+                entry = s.lstrip(BULLETS).strip()
+                current = [_NUMBERED.sub("", entry) if _NUMBERED.match(s) else entry]
             elif current is not None and s and not _ENDS_ITEM.search(current[-1]):
                 current.append(s)  # continuation of an entry broken over lines
             elif current is None and (not s or len(s) < 3):
@@ -140,25 +139,28 @@ def seed_candidates(path: Path) -> list[Candidate]:
     return [Candidate(f"seed:{doc}:l{k}", "seed", doc, "passage", t) for k, t in enumerate(texts)]
 
 
+@dataclass(frozen=True)
+class _Source:
+    folder: str  # under the shared root
+    pattern: str  # the files of one report each; "{doc}" is the report id
+    cut: Callable[[Path], list[Candidate]]
+
+    def files(self, root: Path, doc: str = "*") -> list[Path]:
+        return sorted((root / self.folder).glob(self.pattern.format(doc=doc)))
+
+
+# Where each source's reports lie and how they are cut: one table for listing and for lookup by id.
+SOURCES = {
+    "ofsted": _Source("data/ofsted/text", "{doc}.txt", ofsted_candidates),
+    "pfd": _Source("data/pfd/pdfs", "{doc}.truth.json", pfd_candidates),
+    "seed": _Source("seeds", "{doc}_*.txt", seed_candidates),
+}
+
+
 def candidates(root: Path | None = None) -> list[Candidate]:
     """Every candidate unit, in a stable order (same files -> same ids and texts)."""
     root = Path(root) if root else shared_dir()
-    out: list[Candidate] = []
-    for p in sorted((root / "data" / "ofsted" / "text").glob("*.txt")):
-        out += ofsted_candidates(p)
-    for p in sorted((root / "data" / "pfd" / "pdfs").glob("*.truth.json")):
-        out += pfd_candidates(p)
-    for p in sorted((root / "seeds").glob("*.txt")):
-        out += seed_candidates(p)
-    return out
-
-
-_CUTTERS = {
-    "ofsted": (lambda root, doc: root / "data" / "ofsted" / "text" / f"{doc}.txt", ofsted_candidates),
-    "pfd": (lambda root, doc: root / "data" / "pfd" / "pdfs" / f"{doc}.truth.json", pfd_candidates),
-    "seed": (lambda root, doc: next(iter(sorted((root / "seeds").glob(f"{doc}_*.txt"))), root / "seeds" / doc),
-             seed_candidates),
-}
+    return [c for src in SOURCES.values() for path in src.files(root) for c in src.cut(path)]
 
 
 class TextResolver:
@@ -171,11 +173,10 @@ class TextResolver:
     def get(self, unit_id: str) -> Candidate | None:
         source, _, rest = unit_id.partition(":")
         doc = rest.rpartition(":")[0]
-        if source not in _CUTTERS or not doc:
+        if source not in SOURCES or not doc:
             return None
         key = (source, doc)
         if key not in self._docs:
-            locate, cut = _CUTTERS[source]
-            path = locate(self.root, doc)
-            self._docs[key] = {c.id: c for c in cut(path)} if path.is_file() else {}
+            src = SOURCES[source]
+            self._docs[key] = {c.id: c for path in src.files(self.root, doc) for c in src.cut(path)}
         return self._docs[key].get(unit_id)
