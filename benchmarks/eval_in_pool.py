@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import collections
 import dataclasses
+import functools
 import json
 import sys
 import time
@@ -29,61 +30,51 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "pipeline"))
 
 from casereview.classify.metrics import scie_metrics, theme_metrics
-from casereview.classify.models import _splits
-from casereview.classify.train import fit_classifier, load_data, train_params
-from casereview.contracts import TextUnit
-from joblib import Parallel, delayed
+from casereview.classify.train import cross_validate, load_data, summary_metrics, train_params
 
 WEAK_CORPUS = "corpora/weak/labels.jsonl"
 
 
 def _summary(rows, themes, scie, min_support) -> dict:
-    t = theme_metrics([r["gold"] for r in rows], [r["pred"] for r in rows], themes.ids, min_support)
     items = [r for r in rows if r["gold_scie"]]
-    s = scie_metrics([r["gold_scie"] for r in items], [r["ranked"] for r in items], scie.ids)
-    return {"units": len(rows), "items": len(items), "themes_micro_f1": t["micro"]["f1"],
-            f"themes_macro_f1_support_ge{min_support}": t[f"macro_support_ge{min_support}"]["f1"],
-            "scie_accuracy": s["accuracy"], "scie_top2_accuracy": s["top2_accuracy"]}
+    cv = {"themes": theme_metrics([r["gold"] for r in rows], [r["pred"] for r in rows], themes.ids, min_support),
+          "scie": scie_metrics([r["gold_scie"] for r in items],
+                               [sorted(r["scie_scores"], key=lambda c: -r["scie_scores"][c]) for r in items], scie.ids)}
+    return {"units": len(rows), "items": len(items), **summary_metrics(cv, min_support)}
+
+
+def _pool_units(hidden: dict, test_units: list) -> list:
+    """The annotators' labels of a fold's own test passages, as stand-off units of the pool."""
+    out = []
+    for u in test_units:
+        lab = hidden.get(u.id)
+        if lab is None:
+            continue
+        item = u.is_item and lab.get("type", u.type) != "paragraph"
+        out.append(dataclasses.replace(
+            u, id=f"pool-{u.id}", source="pool", doc=f"pool-{u.doc}", themes=tuple(lab["themes"]),
+            scie=lab["scie"] if item else None, scie_second=lab.get("scie_second") if item else None,
+            corpus=WEAK_CORPUS))
+    return out
 
 
 def run(hidden_path: Path, with_pool_labels: bool) -> dict:
     p = train_params()
-    p["n_jobs"] = 1
     units, _, cv_keys, themes, scie = load_data(p)
     hidden = {}
     for line in hidden_path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             hidden[row["gold_id"]] = row
-    cv_idx = [i for i, u in enumerate(units) if (u.source, u.id) in cv_keys]
-    rest = [i for i in range(len(units)) if i not in set(cv_idx)]
-    rows = []
-    for tr, te in _splits(len(cv_idx), [units[i].doc for i in cv_idx], int(p["cv_folds"]), 0):
-        test = [units[cv_idx[j]] for j in te]
-        test_docs = {u.doc for u in test}
-        train = [units[i] for i in rest if units[i].doc not in test_docs] + [units[cv_idx[j]] for j in tr]
-        if with_pool_labels:  # the annotators' labels of this fold's own test passages, as pool units
-            for u in test:
-                lab = hidden.get(u.id)
-                if lab is None:
-                    continue
-                item = u.is_item and lab.get("type", u.type) != "paragraph"
-                train.append(dataclasses.replace(
-                    u, id=f"pool-{u.id}", source="pool", doc=f"pool-{u.doc}", themes=tuple(lab["themes"]),
-                    scie=lab["scie"] if item else None, scie_second=lab.get("scie_second") if item else None,
-                    corpus=WEAK_CORPUS))
-        clf = fit_classifier(train, themes, scie, p, real=cv_keys)
-        clf.evidence_terms = 0
-        test = [u for u in test if u.id in hidden]
-        for u, pr in zip(test, clf.predict([TextUnit(id=u.id, text=u.text, type=u.type) for u in test])):
-            rows.append({"source": u.source, "gold": list(u.themes), "pred": pr.themes,
-                         "gold_scie": u.scie if u.is_item else None,
-                         "ranked": sorted(pr.scie_scores, key=lambda c: -pr.scie_scores[c])})
+    extra = functools.partial(_pool_units, hidden) if with_pool_labels else None
+    cv = cross_validate(units, cv_keys, themes, scie, p, extra_train=extra)
+    source = {u.id: u.source for u in units if (u.source, u.id) in cv_keys}
+    rows = [r for r in cv["oof"] if r["id"] in hidden]
     min_support = int(p["min_support"])
     out = {"all": _summary(rows, themes, scie, min_support)}
     by_source = collections.defaultdict(list)
     for r in rows:
-        by_source[r["source"]].append(r)
+        by_source[source[r["id"]]].append(r)
     out["by_source"] = {s: _summary(rs, themes, scie, min_support) for s, rs in sorted(by_source.items())}
     return out
 
@@ -96,8 +87,7 @@ def main() -> None:
     t0 = time.perf_counter()
     res = {"what": "grouped 5-fold CV on the gold dev units the annotators also labelled (hidden); "
                    "unseen = as trained, in_pool = each fold also trains on the annotators' labels of its test units",
-           **dict(zip(("unseen", "in_pool"), Parallel(n_jobs=2)(delayed(run)(args.hidden, pool)
-                                                                 for pool in (False, True))))}
+           "unseen": run(args.hidden, False), "in_pool": run(args.hidden, True)}  # folds run in parallel
     res["seconds"] = round(time.perf_counter() - t0, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")

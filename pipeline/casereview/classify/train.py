@@ -118,8 +118,11 @@ def _fold(train_units, test_units, themes, scie, p, cv_keys) -> list[dict]:
              "scie_scores": pr.scie_scores, "is_item": u.is_item} for u, pr in zip(test_units, preds)]
 
 
-def cross_validate(units, cv_keys, themes, scie, p, split: str = "grouped") -> dict:
+def cross_validate(units, cv_keys, themes, scie, p, split: str = "grouped", extra_train=None) -> dict:
     """k-fold over the CV set; returns gold and out-of-fold predictions for it.
+
+    extra_train: optional function of a fold's test units returning more training units for that fold
+    (benchmarks/eval_in_pool.py adds the annotators' own labels of the test passages).
 
     split="grouped": folds by report (`doc`), the headline; "random": units shuffled into folds regardless
     of report (a unit's neighbours in its report may be in training, as for a held-out sample drawn from the
@@ -136,7 +139,10 @@ def cross_validate(units, cv_keys, themes, scie, p, split: str = "grouped") -> d
         # either wholly in the test fold or wholly out of it.
         test_docs = {units[cv_idx[j]].doc for j in te}
         train_units = [units[i] for i in rest if units[i].doc not in test_docs] + [units[cv_idx[j]] for j in tr]
-        jobs.append(delayed(_fold)(train_units, [units[cv_idx[j]] for j in te], themes, scie, p, cv_keys))
+        test_units = [units[cv_idx[j]] for j in te]
+        if extra_train is not None:
+            train_units += extra_train(test_units)
+        jobs.append(delayed(_fold)(train_units, test_units, themes, scie, p, cv_keys))
     n_jobs = max(1, min(int(p.get("n_jobs", 2)), os.cpu_count() or 1, len(jobs)))
     scores = [row for rows in Parallel(n_jobs=n_jobs)(jobs) for row in rows]
     gold_t = [r["gold"] for r in scores]
