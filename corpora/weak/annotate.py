@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "pipeline"))
 
+from casereview.classify.metrics import scie_metrics, theme_metrics
 from casereview.classify.standoff import candidates, normalise
 from casereview.settings import shared_dir
 
@@ -162,23 +163,18 @@ def collect(outs: list[Path], dest: Path, annotator: str) -> None:
 
 
 def agreement(hidden_path: Path) -> dict:
-    """Agreement of the annotators with the gold on the hidden gold units (corpora/weak/hidden_gold.jsonl)."""
+    """Agreement of the annotators with the gold on the hidden gold units (corpora/weak/hidden_gold.jsonl),
+    scored like the models (the annotators' second SCIE category counts as their runner-up)."""
     gold = {g["id"]: g for g in _gold()}
-    tp = fp = fn = n = acc = top2 = 0
     labs = [json.loads(line) for line in hidden_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for lab in labs:
-        g = gold[lab["gold_id"]]
-        G, P = set(g["themes"]), set(lab["themes"])
-        tp, fp, fn = tp + len(G & P), fp + len(P - G), fn + len(G - P)
-        if g["scie"]:
-            n += 1
-            acc += lab["scie"] == g["scie"]
-            top2 += g["scie"] in (lab["scie"], lab.get("scie_second"))
-    res = {"hidden_gold_units": len(labs),
-           "themes_micro_f1": round(2 * tp / max(1, 2 * tp + fp + fn), 3),
-           "themes_precision": round(tp / max(1, tp + fp), 3), "themes_recall": round(tp / max(1, tp + fn), 3),
-           "scie_items": n, "scie_accuracy": round(acc / max(1, n), 3),
-           "scie_first_or_second": round(top2 / max(1, n), 3)}
+    pairs = [(gold[lab["gold_id"]], lab) for lab in labs]
+    theme_ids = sorted({t for g, lab in pairs for t in (*g["themes"], *lab["themes"])})
+    t = theme_metrics([g["themes"] for g, _ in pairs], [lab["themes"] for _, lab in pairs], theme_ids)
+    s = scie_metrics([g["scie"] for g, _ in pairs], [[lab["scie"], lab.get("scie_second")] for _, lab in pairs],
+                     sorted({g["scie"] for g, _ in pairs if g["scie"]}))
+    res = {"hidden_gold_units": len(labs), "themes_micro_f1": t["micro"]["f1"],
+           "themes_precision": t["micro"]["precision"], "themes_recall": t["micro"]["recall"],
+           "scie_items": s["n"], "scie_accuracy": s["accuracy"], "scie_first_or_second": s["top2_accuracy"]}
     print(json.dumps(res, indent=1))
     return res
 
