@@ -459,6 +459,11 @@ def sample_spec(seed: int = 7, index: int = 0, *, columns: int | None = None, st
     def f(text: str) -> str:
         return text.format(**fill)
 
+    def numbered(heading: str, intro: str, entries, kind: str) -> dict[str, Any]:
+        """A section of an intro sentence and numbered entries (text, sub-points) of one kind."""
+        return {"heading": heading, "content": [intro, {
+            "numbered": [{"text": f(t), "subpoints": [f(s) for s in subs]} for t, subs in entries], "kind": kind}]}
+
     kind_title = {"recommendations": ["Significant Case Review", "Child Safeguarding Practice Review"],
                   "learning_together": ["Learning Review", "Initial Case Review"],
                   "inspection": ["Significant Case Review", "Learning Review"]}[style]
@@ -481,10 +486,8 @@ def sample_spec(seed: int = 7, index: int = 0, *, columns: int | None = None, st
     number = 4
     if style in ("learning_together", "inspection"):
         findings = rng.sample(_FINDINGS, 4 if style == "learning_together" else 3)
-        sections.append({"heading": f"{number}. Findings", "content": [
-            "The review identified the following findings for the local system.",
-            {"numbered": [{"text": f(t), "subpoints": [f(s) for s in subs]} for t, subs in findings],
-             "kind": "finding"}]})
+        sections.append(numbered(f"{number}. Findings", "The review identified the following findings for the "
+                                 "local system.", findings, "finding"))
         number += 1
     if style == "inspection":
         sections.append({"heading": f"{number}. What needs to improve", "content": [
@@ -492,10 +495,8 @@ def sample_spec(seed: int = 7, index: int = 0, *, columns: int | None = None, st
         number += 1
     if style in ("recommendations", "inspection"):
         recs = rng.sample(_RECOMMENDATIONS, 5 if style == "recommendations" else 3)
-        sections.append({"heading": f"{number}. Recommendations", "content": [
-            "The review makes the following recommendations to the Child Protection Committee.",
-            {"numbered": [{"text": f(t), "subpoints": [f(s) for s in subs]} for t, subs in recs],
-             "kind": "recommendation"}]})
+        sections.append(numbered(f"{number}. Recommendations", "The review makes the following recommendations "
+                                 "to the Child Protection Committee.", recs, "recommendation"))
         number += 1
     sections.append({"heading": f"{number}. Conclusion", "content": [
         f("Child {c} is now living with kinship carers and is reported to be doing well at school."),
