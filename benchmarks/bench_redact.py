@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from casereview.redact.core import LeakError, apply_plan, check_leaks, plan_redactions, resolve_params
+from casereview.config import load_config
+from casereview.redact.core import LeakError, apply_plan, check_leaks, plan_redactions
 from casereview.redact.engine import get_analyzer, get_default_analyzer, spacy_nlp_engine
 
 from tests.redact.synthetic import identifier_suite, public_body_suite
@@ -205,7 +206,7 @@ def long_report(shared: Path, words: int = 20_000) -> str:
 
 def long_report_timing(shared: Path, params) -> dict:
     text = long_report(shared)
-    nlp = spacy_nlp_engine(params["model"]).nlp["en"]
+    nlp = spacy_nlp_engine(params.model).nlp["en"]
     nlp(text)  # warm up
     spacy_seconds = best_of(3, lambda: nlp(text))
     ours_seconds = best_of(3, lambda: redact_full(text, params))
@@ -231,8 +232,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "benchmarks/results/redact.json"))
     args = parser.parse_args()
     shared = Path(args.shared)
-    params = resolve_params({})
-    get_analyzer(params["model"])
+    params = load_config().redact
+    get_analyzer(params.model)
     systems = {"casereview": ours(params), "presidio_default": presidio_default()}
 
     pfd = pfd_gold(shared)
@@ -243,7 +244,7 @@ def main() -> None:
         + conll_gold(shared / "data/ner/btc_b.conll", {"PER"}),
         "wnut17_test": conll_gold(shared / "data/ner/wnut17_test.conll", {"person"}),
     }
-    results: dict = {"python": platform.python_version(), "model": params["model"], "systems": {}}
+    results: dict = {"python": platform.python_version(), "model": params.model, "systems": {}}
     for name, system in systems.items():
         entry = {corpus: score_names(docs, system) for corpus, docs in corpora.items()}
         entry["synthetic_identifiers"] = score_identifiers(system)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -22,8 +24,15 @@ app = typer.Typer(
 
 
 @app.callback()
-def main() -> None:
+def main(
+    ctx: typer.Context,
+    params: Annotated[Path | None, typer.Option(
+        "--params", envvar="CASEREVIEW_PARAMS",
+        help="params file (default: the project's params.yaml, else the packaged one); may hold only the "
+             "keys it changes")] = None,
+) -> None:
     """casereview: extract, redact, classify, verify and report on case review reports."""
+    ctx.obj = commands.CliState(params=params)
 
 
 def _register_commands() -> None:

@@ -224,3 +224,57 @@ class Prediction:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# -- batch contract: one manifest entry per input -------------------------------------------------------
+
+
+def path_key(path: str | Path) -> str:
+    """A stable id for an input path that does not spell it out: the manifest shows the file name with any
+    name the redact stage found in it replaced, so the entry cannot be keyed by the real path."""
+    import hashlib
+
+    return hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+
+
+@dataclass
+class ManifestEntry:
+    """What happened to one input file (a line of manifest.json's ``inputs``). Never holds report text."""
+
+    key: str
+    file: str
+    name: str
+    sha256: str
+    status: Status = "error"
+    error: ErrorInfo | None = None
+    pages: int = 0
+    document_id: str | None = None
+    items: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    worker: int | None = None
+    finished: str | None = None
+    same_content_as: str | None = None
+
+    @classmethod
+    def for_input(cls, path: str | Path, sha256: str, worker: int | None = None) -> "ManifestEntry":
+        return cls(key=path_key(path), file=str(path), name=Path(path).name, sha256=sha256, worker=worker)
+
+    def fail(self, code: str, message: str) -> "ManifestEntry":
+        """Mark this input failed; ``message`` names the file and the problem, never report text."""
+        self.status, self.error = "error", ErrorInfo(code=code, message=message)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {k: v for k, v in data.items() if v is not None or k in ("error", "document_id")}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ManifestEntry":
+        known = _known(cls, data)
+        error = known.get("error")
+        if isinstance(error, dict):
+            known["error"] = ErrorInfo(**_known(ErrorInfo, error))
+        known.setdefault("key", path_key(known.get("file", "")))  # manifests written before entries had keys
+        for name in ("file", "name", "sha256"):
+            known.setdefault(name, "")
+        return cls(**known)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from casereview.config import Config, load_config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # synthpdf, fake_stages
 
@@ -21,10 +22,11 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-def fast_params(**process) -> dict:
+def fast_params(**process) -> Config:
+    """The project's config with limits small enough to hit quickly."""
     base = {"time_limit_s": 20, "memory_limit_mb": 1500, "poll_interval_s": 0.1, "max_tasks_per_child": 25}
     base.update(process)
-    return {"process": base}
+    return load_config().with_overrides({"process": base})
 
 
 def real_stages_missing() -> str | None:

@@ -1,5 +1,5 @@
 """Stand-ins for extract/redact/classify used by the batch tests to exercise behaviour the real stages do not
-show on demand (hangs, memory blow-ups, crashes). Workers load it via CASEREVIEW_BATCH_STAGES."""
+show on demand (hangs, memory blow-ups, crashes). Runs pass its name as `stages=` (`--stages` on the command line)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class LeakError(Exception):
     pass
 
 
-def extract_pdf(path, params=None):
+def extract_pdf(path, config=None):
     path = Path(path)
     data = path.read_bytes() if path.exists() else b""
     sha = hashlib.sha256(data).hexdigest()
@@ -42,16 +42,16 @@ def extract_pdf(path, params=None):
                                 text=text[item_start:], start=item_start, end=len(text), section=None)])
 
 
-def redact_document(doc, params=None):
+def redact_document(doc, config=None):
     doc.redacted = True
     return doc
 
 
-def load_classifier(model_dir=None):
+def load_classifier(model_dir=None, config=None):
     return object()
 
 
-def label_document(doc, classifier):
+def label_document(doc, classifier, config=None):
     for item in doc.items:
         item.themes, item.theme_scores = ["neglect"], {"neglect": 0.9}
         item.scie, item.scie_scores = "training", {"training": 0.8}

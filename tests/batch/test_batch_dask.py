@@ -26,7 +26,7 @@ def test_dask_backend_processes_and_resumes(corpus, tmp_path, cluster):
     (corpus / "broken.pdf").write_bytes(b"not a pdf")
     out = tmp_path / "out"
     first = run_batch([corpus], out, backend="dask", scheduler=cluster.scheduler_address,
-                      params=fast_params(), progress=False, stages=stages)
+                      config=fast_params(), progress=False, stages=stages)
     assert first.processed == 5
     manifest = json.loads((out / "manifest.json").read_text())
     codes = {e["name"]: (e["error"] or {}).get("code") for e in manifest["inputs"]}
@@ -35,7 +35,7 @@ def test_dask_backend_processes_and_resumes(corpus, tmp_path, cluster):
     assert all((out / "documents" / f"{e['document_id']}.json").exists() for e in manifest["inputs"]
                if e["status"] == "ok")
     again = run_batch([corpus], out, backend="dask", scheduler=cluster.scheduler_address,
-                      params=fast_params(), progress=False, stages=stages)
+                      config=fast_params(), progress=False, stages=stages)
     assert again.processed == 0 and again.skipped == 5
 
 
@@ -46,7 +46,7 @@ def test_dask_backend_times_out_a_hung_file(corpus, tmp_path, cluster):
     (corpus / "hang.pdf").write_bytes(b"%PDF-1.4 hang")
     out = tmp_path / "out"
     summary = run_batch([corpus], out, backend="dask", scheduler=cluster.scheduler_address,
-                        params=fast_params(time_limit_s=3), progress=False, stages=FAKE)
+                        config=fast_params(time_limit_s=3), progress=False, stages=FAKE)
     codes = {e["name"]: (e["error"] or {}).get("code") for e in summary.failures}
     assert codes == {"hang.pdf": "timeout"}
     assert summary.counts.get("ok") == 4

@@ -23,7 +23,7 @@ CLI = [sys.executable, "-c", "from casereview.cli import app; app()"]
 def _env(use_fakes: bool) -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     if use_fakes:
-        env.update(CASEREVIEW_BATCH_STAGES=FAKE, FAKE_STAGE_DELAY="0.5")
+        env.update(FAKE_STAGE_DELAY="0.5")
     return env
 
 
@@ -40,7 +40,8 @@ def test_sigkill_then_restart_finishes_everything_exactly_once(tmp_path):
     use_fakes = real_stages_missing() is not None
     inputs = make_corpus(tmp_path / "in", 8, pages=2)
     out = tmp_path / "out"
-    cmd = [*CLI, "process", str(tmp_path / "in"), "--out", str(out), "--jobs", "2", "--quiet"]
+    cmd = [*CLI, "process", str(tmp_path / "in"), "--out", str(out), "--jobs", "2", "--quiet",
+           *(["--stages", FAKE] if use_fakes else [])]
     proc = subprocess.Popen(cmd, env=_env(use_fakes), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and len(_journal_files(out)) < 2 and proc.poll() is None:
@@ -72,7 +73,8 @@ def test_sigkill_then_restart_finishes_everything_exactly_once(tmp_path):
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     make_corpus(tmp_path / "in", 6, pages=1)
     out = tmp_path / "out"
-    cmd = [*CLI, "process", str(tmp_path / "in"), "--out", str(out), "--jobs", "2", "--quiet"]
+    cmd = [*CLI, "process", str(tmp_path / "in"), "--out", str(out), "--jobs", "2", "--quiet",
+           "--stages", FAKE]
     proc = subprocess.Popen(cmd, env=_env(True), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(_journal_files(out)) < 1:

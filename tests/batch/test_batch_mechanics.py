@@ -31,10 +31,10 @@ def test_discover_recurses_for_pdfs_any_case_and_keeps_explicit_files(tmp_path):
 
 def test_second_run_does_no_work(corpus, tmp_path):
     out = tmp_path / "out"
-    first = run_batch([corpus], out, jobs=2, params=fast_params(), progress=False, stages=FAKE)
+    first = run_batch([corpus], out, jobs=2, config=fast_params(), progress=False, stages=FAKE)
     assert first.processed == 4 and first.counts == {"ok": 4}
     before = entries(out)
-    second = run_batch([corpus], out, jobs=2, params=fast_params(), progress=False, stages=FAKE)
+    second = run_batch([corpus], out, jobs=2, config=fast_params(), progress=False, stages=FAKE)
     assert second.processed == 0 and second.skipped == 4
     after = entries(out)
     # untouched records: same finish time and worker as the first run wrote
@@ -47,7 +47,7 @@ def test_second_run_does_no_work(corpus, tmp_path):
 def test_hung_file_times_out_and_run_goes_on(corpus, tmp_path):
     (corpus / "hang_me.pdf").write_bytes(b"%PDF-1.4 hang")
     out = tmp_path / "out"
-    summary = run_batch([corpus], out, jobs=2, params=fast_params(time_limit_s=2), progress=False, stages=FAKE)
+    summary = run_batch([corpus], out, jobs=2, config=fast_params(time_limit_s=2), progress=False, stages=FAKE)
     found = entries(out)
     assert found["hang_me.pdf"]["error"]["code"] == "timeout"
     assert "hang_me.pdf" in found["hang_me.pdf"]["error"]["message"]
@@ -58,7 +58,7 @@ def test_hung_file_times_out_and_run_goes_on(corpus, tmp_path):
 def test_memory_hog_is_killed_with_memory_limit(corpus, tmp_path):
     (corpus / "hog.pdf").write_bytes(b"%PDF-1.4 hog")
     out = tmp_path / "out"
-    run_batch([corpus], out, jobs=1, params=fast_params(memory_limit_mb=400), progress=False, stages=FAKE)
+    run_batch([corpus], out, jobs=1, config=fast_params(memory_limit_mb=400), progress=False, stages=FAKE)
     found = entries(out)
     assert found["hog.pdf"]["error"]["code"] == "memory_limit"
     assert sum(e["status"] == "ok" for e in found.values()) == 4
@@ -67,7 +67,7 @@ def test_memory_hog_is_killed_with_memory_limit(corpus, tmp_path):
 def test_crashing_worker_is_replaced(corpus, tmp_path):
     (corpus / "crash.pdf").write_bytes(b"%PDF-1.4 crash")
     out = tmp_path / "out"
-    run_batch([corpus], out, jobs=1, params=fast_params(), progress=False, stages=FAKE)
+    run_batch([corpus], out, jobs=1, config=fast_params(), progress=False, stages=FAKE)
     found = entries(out)
     assert found["crash.pdf"]["error"]["code"] == "worker_crash"
     assert sum(e["status"] == "ok" for e in found.values()) == 4
@@ -77,7 +77,7 @@ def test_identical_files_are_processed_once_but_all_recorded(corpus, tmp_path):
     copy = tmp_path / "copy_of_review_00.pdf"
     copy.write_bytes((corpus / "review_00.pdf").read_bytes())
     out = tmp_path / "out"
-    summary = run_batch([corpus, copy], out, jobs=2, params=fast_params(), progress=False, stages=FAKE)
+    summary = run_batch([corpus, copy], out, jobs=2, config=fast_params(), progress=False, stages=FAKE)
     found = entries(out)
     assert summary.processed == 4 and len(found) == 5
     assert found["copy_of_review_00.pdf"]["document_id"] == found["review_00.pdf"]["document_id"]
@@ -91,7 +91,7 @@ def test_non_pdf_and_empty_files_become_error_records(tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("not a report")
     out = tmp_path / "out"
-    run_batch([tmp_path / "in", notes], out, params=fast_params(), progress=False, stages=FAKE)
+    run_batch([tmp_path / "in", notes], out, config=fast_params(), progress=False, stages=FAKE)
     found = entries(out)
     assert {k: v["error"]["code"] for k, v in found.items()} == {"empty.pdf": "not_a_pdf", "notes.txt": "not_a_pdf"}
 
@@ -113,8 +113,8 @@ def test_journal_replay_ignores_a_torn_last_line(tmp_path):
 def test_retry_errors_reprocesses_only_failures(corpus, tmp_path):
     (corpus / "bad.pdf").write_bytes(b"junk")
     out = tmp_path / "out"
-    run_batch([corpus], out, params=fast_params(), progress=False, stages=FAKE)
-    again = run_batch([corpus], out, params=fast_params(), progress=False, stages=FAKE, retry_errors=True)
+    run_batch([corpus], out, config=fast_params(), progress=False, stages=FAKE)
+    again = run_batch([corpus], out, config=fast_params(), progress=False, stages=FAKE, retry_errors=True)
     assert again.processed == 1
 
 
@@ -124,7 +124,7 @@ def test_identical_bad_files_each_get_a_message_naming_themselves(tmp_path):
     for name in ("first.pdf", "second.pdf"):
         (folder / name).write_bytes(b"<html>saved web page</html>")
     out = tmp_path / "out"
-    run_batch([folder], out, params=fast_params(), progress=False, stages=FAKE)
+    run_batch([folder], out, config=fast_params(), progress=False, stages=FAKE)
     found = entries(out)
     assert found["second.pdf"]["error"]["message"].startswith("second.pdf:")
     assert found["first.pdf"]["error"]["message"].startswith("first.pdf:")

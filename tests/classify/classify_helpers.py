@@ -48,8 +48,8 @@ def write_jsonl(path: Path, rows) -> Path:
 
 
 def write_params(tmp: Path, corpus: Path, themes: Path, scie: Path, model_dir: Path, mlflow: bool = False) -> Path:
-    params = {"train": {
-        "themes_taxonomy": str(themes), "scie_taxonomy": str(scie), "corpora": [str(corpus)], "cv_on": str(corpus),
+    params = {"taxonomy": {"themes": str(themes), "scie": str(scie)}, "train": {
+        "corpora": [str(corpus)], "cv_on": str(corpus),
         "cv_folds": 3, "min_support": 5, "model_dir": str(model_dir),
         "themes": {"family": "lr", "C": 10.0, "min_positive": 3, "default_threshold": 0.5},
         "scie": {"family": "lr", "C": 10.0, "second_weight": 0.0},

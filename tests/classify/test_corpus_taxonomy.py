@@ -2,7 +2,7 @@ import json
 
 import pytest
 from casereview.classify.corpus import LabelError, load_labelled, merge
-from casereview.classify.taxonomy import TaxonomyError, load_taxonomy
+from casereview.taxonomy import TaxonomyError, load_taxonomy
 from classify_helpers import make_units, write_jsonl, write_taxonomy
 
 

@@ -11,6 +11,7 @@ def test_train_logs_run_and_registers_champion(tmp_path, monkeypatch):
     db = tmp_path / "mlflow.db"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{db}")
     from casereview.classify.train import train
+    from casereview.config import load_config
 
     tax = write_taxonomy(tmp_path / "themes.yaml", "themes", list(THEMES))
     scie = write_taxonomy(tmp_path / "scie.yaml", "scie", sorted(set(SCIE.values())))
@@ -18,7 +19,7 @@ def test_train_logs_run_and_registers_champion(tmp_path, monkeypatch):
     rows[0]["text"] += " UNIQUESECRETPHRASE"
     corpus = write_jsonl(tmp_path / "units.jsonl", rows)
     params = write_params(tmp_path, corpus, tax, scie, tmp_path / "models", mlflow=True)
-    result = train(params)
+    result = train(load_config(params))
     info = result["mlflow"]
     assert info["alias"] == "champion" and info["version"] == 1
 

@@ -4,6 +4,7 @@ import json
 
 from casereview.classify import load_classifier
 from casereview.classify.train import train
+from casereview.config import load_config
 from casereview.contracts import TextUnit
 from classify_helpers import SCIE, THEMES, make_units, write_jsonl, write_params, write_taxonomy
 
@@ -14,7 +15,7 @@ def test_new_label_in_taxonomy_is_learnt_without_code_changes(tmp_path):
     scie = write_taxonomy(tmp_path / "scie.yaml", "scie", sorted(set(SCIE.values())))
     corpus = write_jsonl(tmp_path / "units.jsonl", make_units(themes=themes, n_docs=8, per_doc=8))
     params = write_params(tmp_path, corpus, tax, scie, tmp_path / "models")
-    result = train(params, use_mlflow=False)
+    result = train(load_config(params), use_mlflow=False)
     assert result["taxonomy"]["themes"] == "2"
     card = json.loads((tmp_path / "models/themes/card.json").read_text())
     assert card["taxonomy"]["version"] == "2" and "police" in card["taxonomy"]["labels"]
@@ -33,5 +34,5 @@ def test_retired_label_disappears_from_model(tmp_path):
     tax = write_taxonomy(tmp_path / "themes.yaml", "themes", list(THEMES), version="3", retired=["school"])
     scie = write_taxonomy(tmp_path / "scie.yaml", "scie", sorted(set(SCIE.values())))
     corpus = write_jsonl(tmp_path / "units.jsonl", make_units())
-    train(write_params(tmp_path, corpus, tax, scie, tmp_path / "m"), use_mlflow=False, cv=False)
+    train(load_config(write_params(tmp_path, corpus, tax, scie, tmp_path / "m")), use_mlflow=False, cv=False)
     assert load_classifier(tmp_path / "m").theme_ids == ["housing", "health"]

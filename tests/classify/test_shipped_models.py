@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 from casereview.classify import load_classifier
-from casereview.classify.taxonomy import load_taxonomy
+from casereview.taxonomy import load_taxonomy
 from casereview.contracts import TextUnit
 from casereview.settings import project_root
 

@@ -6,7 +6,7 @@ import logging
 import pytest
 from casereview.classify.corpus import load_labelled
 from casereview.classify.standoff import TextResolver, candidates, ofsted_candidates, text_sha1
-from casereview.classify.taxonomy import load_taxonomy
+from casereview.taxonomy import load_taxonomy
 from classify_helpers import write_jsonl, write_taxonomy
 
 # An invented inspection report in the layout of the real ones: a "What needs to improve" list with

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from casereview.config import ExtractConfig, load_config
 from casereview.extract import extract_pdf
 from casereview.settings import shared_dir
 
@@ -24,6 +25,11 @@ EXPECTED_CODES = {
     "two_thousand_blank_pages.pdf": "too_many_pages",
     "scanned_image_only.pdf": "needs_ocr",
 }
+
+
+def extract_config(**changes: object) -> ExtractConfig:
+    """params.yaml's extract section with some keys changed (validated like the file)."""
+    return load_config().with_overrides({"extract": changes}).extract
 
 
 def _bad_files() -> list[Path]:
@@ -51,7 +57,7 @@ def test_the_bad_inputs_folder_holds_the_files_this_test_knows():
 def test_bad_input_gives_an_error_document_with_its_code(path: Path):
     code = EXPECTED_CODES.get(path.name)
     # ocr: never, so a machine with tesseract and ocrmypdf gives the same answer for the scan.
-    doc = extract_pdf(path, {"ocr": "never"})
+    doc = extract_pdf(path, extract_config(ocr="never"))
     if code is None:  # a file added to the folder later: it must still fail cleanly
         assert doc.status in ("error", "needs_ocr") and path.name in doc.error.message
         return
@@ -93,15 +99,15 @@ def three_pages(tmp_path_factory) -> tuple[Path, int]:
 def test_max_pages_is_honoured(three_pages):
     path, pages = three_pages
     assert pages >= 2
-    refused = extract_pdf(path, {"max_pages": pages - 1})
+    refused = extract_pdf(path, extract_config(max_pages=pages - 1))
     _assert_clean_failure(refused, path, "too_many_pages")
     assert str(pages) in refused.error.message
     assert refused.source.pages == 0 or refused.source.pages == pages
-    accepted = extract_pdf(path, {"max_pages": pages})
+    accepted = extract_pdf(path, extract_config(max_pages=pages))
     assert accepted.status == "ok" and accepted.source.pages == pages
 
 
 def test_max_file_mb_is_honoured(three_pages):
     path, _ = three_pages
-    doc = extract_pdf(path, {"max_file_mb": 0.001})
+    doc = extract_pdf(path, extract_config(max_file_mb=0.001))
     _assert_clean_failure(doc, path, "too_large")

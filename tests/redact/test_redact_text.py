@@ -6,7 +6,8 @@ import re
 
 import pytest
 from casereview.redact import LeakError, redact_text
-from casereview.redact.core import apply_plan, check_leaks, plan_redactions, resolve_params
+from casereview.config import RedactConfig, load_config
+from casereview.redact.core import apply_plan, check_leaks, plan_redactions
 from casereview.redact.recognizers import mod11_check_ok
 
 from tests.redact.synthetic import PUBLIC_BODIES, identifier_suite, public_body_suite
@@ -17,6 +18,11 @@ REPORT = (
     "Later Kayden told Mrs Quigley that Mhairi-Rose O'Neill and Tamsin MacLeod had visited. "
     "[REDACTED] attended the meeting with the lead professional."
 )
+
+
+def redact_config(**changes: object) -> RedactConfig:
+    """params.yaml's redact section with some keys changed (validated like the file)."""
+    return load_config().with_overrides({"redact": changes}).redact
 
 
 def test_every_name_form_is_redacted():
@@ -36,7 +42,7 @@ def test_same_person_same_pseudonym_and_different_people_differ():
 
 def test_subject_can_be_named_in_params():
     result = redact_text("Tamsin Strachan moved school. Tamsin met Brodie Lindqvist.",
-                         {"subject": "names", "subject_names": ["Brodie Lindqvist"], "subject_label": "Child B"})
+                         redact_config(subject="names", subject_names=["Brodie Lindqvist"], subject_label="Child B"))
     assert "met Child B" in result.text and "[PERSON 1] moved" in result.text
 
 
@@ -53,7 +59,7 @@ def test_public_body_sentences_keep_the_body(sentence, body):
 
 
 def test_every_synthetic_identifier_is_found():
-    params = resolve_params(None)
+    params = load_config().redact
     for case in identifier_suite(40):
         spans = plan_redactions(case.text, params).spans
         for start, end, label in case.spans:
@@ -87,7 +93,7 @@ def test_mod11_check_digit():
 
 
 def test_leak_check_refuses_output_and_does_not_name_the_name():
-    params = resolve_params(None)
+    params = load_config().redact
     text = "Kacper Achterberg was seen. Kacper was well."
     plan = plan_redactions(text, params)
     plan.spans, plan.replacements = plan.spans[:1], plan.replacements[:1]  # simulate a missed mention
@@ -113,8 +119,8 @@ def test_user_lists_extend_the_shipped_ones(tmp_path):
     bodies.write_text("# local\nFairweather Trust Partners\n", encoding="utf-8")
     deny = tmp_path / "deny.txt"
     deny.write_text("Zebedee\n", encoding="utf-8")
-    params = {"extra_lists": {"public_bodies": [str(bodies)], "deny_names": [str(deny)]}}
-    out = redact_text("Fairweather Trust Partners met zebedee on Monday.", params).text
+    config = redact_config(extra_lists={"public_bodies": [str(bodies)], "deny_names": [str(deny)]})
+    out = redact_text("Fairweather Trust Partners met zebedee on Monday.", config).text
     assert "Fairweather Trust Partners" in out and "zebedee" not in out.casefold()
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from casereview.batch.journal import Journal
 from casereview.batch.outputs import write_document
+from casereview.config import load_config
 from casereview.contracts import Document, Item, Source, ThemeRollup
 from casereview.report import build_report
 
@@ -128,7 +129,8 @@ def test_report_finds_the_database_process_loaded(tmp_path):
     make_corpus(tmp_path / "in", 2, pages=1)
     out = tmp_path / "out"
     run_batch([tmp_path / "in"], out, db_url=f"sqlite:///{tmp_path / 'qa.db'}", progress=False,
-              params={"process": {"poll_interval_s": 0.1}}, stages="tests.batch.fake_stages")
+              config=load_config().with_overrides({"process": {"poll_interval_s": 0.1}}),
+              stages="tests.batch.fake_stages")
     report = build_report(out, tmp_path / "report.html")
     assert report.verified_from_db
     ver = report.tables["verification"].set_index("Items")

@@ -7,10 +7,12 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from casereview.config import Config, load_config
 from casereview.contracts import Document, Item, Source, ThemeRollup
 
 SCIE_YAML = """\
 kind: scie
+version: "test-1"
 labels:
   - {id: multi_agency_working, label: Multi-agency working, description: agencies working together}
   - {id: family_professional_interaction, label: Family-professional interaction, description: engaging families}
@@ -21,6 +23,9 @@ labels:
 """
 
 THEMES_YAML = """\
+kind: themes
+version: "test-1"
+labels:
 - {id: neglect, label: Neglect, description: unmet needs}
 - {id: information_sharing, label: Information sharing, description: sharing between agencies}
 - {id: voice_of_the_child, label: Voice of the child, description: the child's views}
@@ -33,6 +38,12 @@ def write_taxonomy(folder: Path) -> Path:
     (folder / "scie.yaml").write_text(SCIE_YAML, encoding="utf-8")
     (folder / "themes.yaml").write_text(THEMES_YAML, encoding="utf-8")
     return folder
+
+
+def config_with_taxonomy(folder: Path, **sections: dict) -> Config:
+    """The project's config with the test taxonomy of `folder` (and any other section changes)."""
+    return load_config().with_overrides({"taxonomy": {"scie": str(folder / "scie.yaml"),
+                                                      "themes": str(folder / "themes.yaml")}, **sections})
 
 
 PARAS = [

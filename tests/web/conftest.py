@@ -9,7 +9,7 @@ from casereview.store import import_documents, session_factory
 from casereview.store.service import create_user
 from fastapi.testclient import TestClient
 
-from tests.store.seed import database_url, make_document, write_taxonomy
+from tests.store.seed import config_with_taxonomy, database_url, make_document, write_taxonomy
 
 PASSWORD = "correct-horse-1"
 ROLES = ("admin", "reviewer", "qa", "researcher")
@@ -24,20 +24,19 @@ def db_url(request, tmp_path):
 @pytest.fixture()
 def env(tmp_path, monkeypatch, db_url):
     taxonomy = write_taxonomy(tmp_path / "taxonomy")
-    monkeypatch.setenv("CASEREVIEW_TAXONOMY_DIR", str(taxonomy))
     url = db_url
     import_documents(url, [make_document("doc-001"), make_document("doc-002", n_items=2)])
     with session_factory(url)() as s, s.begin():
         for role in ROLES:
             create_user(s, f"{role}1", role, PASSWORD)
-    return {"url": url, "taxonomy": taxonomy, "tmp": tmp_path}
+    return {"url": url, "taxonomy": taxonomy, "tmp": tmp_path, "config": config_with_taxonomy(taxonomy)}
 
 
 @pytest.fixture()
 def app(env):
     from casereview.web import create_app
 
-    return create_app(env["url"])
+    return create_app(env["url"], config=env["config"])
 
 
 def login(client: TestClient, name: str, password: str = PASSWORD, **headers):

@@ -155,7 +155,7 @@ def test_login_rate_limit_per_user(app):
 def test_login_rate_limit_per_ip_and_token_reuse(env):
     from casereview.web import create_app
 
-    app = create_app(env["url"], settings={"login_max_failures_per_ip": 3})
+    app = create_app(env["url"], config=env["config"].with_overrides({"web": {"login_max_failures_per_ip": 3}}))
     client = TestClient(app)
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)

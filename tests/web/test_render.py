@@ -31,20 +31,22 @@ def test_context_falls_back_when_offsets_are_wrong():
     assert '<mark class="item">Only the item.</mark>' in html
 
 
-def test_taxonomy_files_and_clear_errors(tmp_path, monkeypatch):
+def test_taxonomy_files_and_clear_errors(tmp_path):
     import pytest
-    from casereview.web.taxonomy import TaxonomyError, load_taxonomy
+    from casereview.config import TaxonomyConfig
+    from casereview.taxonomy import TaxonomyError, load_label_sets
 
-    monkeypatch.delenv("CASEREVIEW_TAXONOMY_DIR", raising=False)
+    files = TaxonomyConfig(scie=str(tmp_path / "scie.yaml"), themes=str(tmp_path / "themes.yaml"))
     with pytest.raises(TaxonomyError, match="scie.yaml"):
-        load_taxonomy(tmp_path)
-    (tmp_path / "scie.yaml").write_text("labels:\n  - {id: tools, label: Tools}\n  - {id: old, label: Old, retired: true}\n")
-    (tmp_path / "themes.yaml").write_text("- {id: neglect, label: Neglect}\n")
-    tax = load_taxonomy(tmp_path)
+        load_label_sets(files)
+    (tmp_path / "scie.yaml").write_text("kind: scie\nversion: 1\nlabels:\n  - {id: tools, label: Tools}\n"
+                                        "  - {id: old, label: Old, retired: true}\n")
+    (tmp_path / "themes.yaml").write_text("kind: themes\nversion: 1\nlabels:\n  - {id: neglect, label: Neglect}\n")
+    tax = load_label_sets(files)
     assert [c.id for c in tax.scie_active] == ["tools"] and tax.scie_name("old") == "Old"
     assert tax.theme_name("neglect") == "Neglect" and tax.theme_name("gone") == "gone"
-    (tmp_path / "themes.yaml").write_text("- {label: no id}\n")
+    (tmp_path / "themes.yaml").write_text("kind: themes\nversion: 1\nlabels:\n  - {label: no id}\n")
     with pytest.raises(TaxonomyError, match="themes.yaml"):
-        load_taxonomy(tmp_path)
-    project = load_taxonomy()  # the project's own files, as trained on
+        load_label_sets(files)
+    project = load_label_sets()  # the project's own files, as trained on
     assert len(project.scie_active) >= 6 and len(project.themes_active) >= 18

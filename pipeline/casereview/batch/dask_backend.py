@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from casereview.batch.pool import Limits, ResultCallback, Task
-from casereview.batch.worker import base_record, failure, process_one, warm_up
+from casereview.batch.worker import FileResult, failed, prepare, run_file
+from casereview.config import Config
 
 
 def _client(scheduler: Any, jobs: int):
@@ -33,17 +34,17 @@ def _client(scheduler: Any, jobs: int):
     return client, [client]
 
 
-def run_dask(tasks: list[Task], on_result: ResultCallback, *, params: dict[str, Any], limits: Limits,
+def run_dask(tasks: list[Task], on_result: ResultCallback, *, config: Config, limits: Limits,
              scheduler: Any = None, jobs: int = 1, stages_spec: str | None = None) -> None:
     from distributed import wait
 
     client, owned = _client(scheduler, jobs)
     futures: dict = {}
     try:
-        _warm_up(client, params, stages_spec)
+        _warm_up(client, config, stages_spec)
         for task in tasks:
             # key by content so a re-submitted file after a restart is not confused with an old result
-            future = client.submit(process_one, task.path, task.sha256, params, stages_spec, pure=False,
+            future = client.submit(run_file, task.path, task.sha256, config, stages_spec, pure=False,
                                    key=f"casereview-{task.sha256[:16]}-{time.time_ns()}")
             futures[future] = task
         started: dict[str, float] = {}
@@ -64,23 +65,23 @@ def run_dask(tasks: list[Task], on_result: ResultCallback, *, params: dict[str, 
             resource.close()
 
 
-def _warm_up(client, params: dict[str, Any], stages_spec: str | None) -> None:
+def _warm_up(client, config: Config, stages_spec: str | None) -> None:
     """Load the models on every worker first, so the per-file clock measures files, not start-up."""
     from casereview.batch.pool import BatchSetupError
 
     try:
-        client.run(warm_up, params, stages_spec)
+        client.run(prepare, config, stages_spec)
     except Exception as exc:  # noqa: BLE001 - model loading: the message is about models, never report text
         raise BatchSetupError(f"Dask workers could not load the pipeline: {type(exc).__name__}: "
                               f"{str(exc)[:300]}") from None
 
 
-def _result(future, task: Task) -> dict[str, Any]:
+def _result(future, task: Task) -> FileResult:
     try:
         return future.result()
     except Exception as exc:  # noqa: BLE001 - a worker died, or the task was lost: name the type only
-        record = base_record(task.path, task.sha256)
-        return failure(record, "worker_crash", f"{Path(task.path).name}: the Dask task failed ({type(exc).__name__})")
+        return failed(task.path, task.sha256, "worker_crash",
+                      f"{Path(task.path).name}: the Dask task failed ({type(exc).__name__})")
 
 
 def _police(client, pending: set, futures: dict, started: dict, limits: Limits, on_result) -> set:
@@ -96,9 +97,8 @@ def _police(client, pending: set, futures: dict, started: dict, limits: Limits, 
             task = futures[future]
             future.cancel()
             _restart(client, running_on.get(future.key))
-            record = base_record(task.path, task.sha256)
-            on_result(task, failure(record, "timeout", f"{Path(task.path).name}: took longer than the "
-                                    f"per-file limit of {limits.time_limit_s:g} s"))
+            on_result(task, failed(task.path, task.sha256, "timeout", f"{Path(task.path).name}: took longer "
+                                   f"than the per-file limit of {limits.time_limit_s:g} s"))
         else:
             still.add(future)
     return still

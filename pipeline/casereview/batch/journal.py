@@ -7,7 +7,6 @@ input wins) and is rewritten atomically at the start and end of every run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -15,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from casereview.contracts import path_key  # noqa: F401 (re-exported)
 from casereview.fileio import atomic_write_json, atomic_write_text  # noqa: F401 (re-exported)
 
 MANIFEST_SCHEMA = "casereview.manifest/1"
@@ -22,12 +22,6 @@ MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = ".journal.jsonl"
 # Statuses a worker reports once it has finished with a file; anything else means "try again".
 FINAL_STATUSES = ("ok", "needs_ocr", "error")
-
-
-def path_key(path: str | Path) -> str:
-    """A stable id for an input path that does not spell it out: the manifest shows the file name with any
-    name the redact stage found in it replaced, so the entry cannot be keyed by the real path."""
-    return hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
 def entry_key(entry: dict[str, Any]) -> str:

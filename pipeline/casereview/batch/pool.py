@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Any
 
 import psutil
 
-from casereview.batch.worker import base_record, failure, process_one, warm_up
+from casereview.batch.worker import FileResult, failed, prepare, run_file
+from casereview.config import Config
 
 
 class BatchSetupError(RuntimeError):
@@ -48,7 +48,7 @@ class Limits:
     address_space_mb: float | None = None
 
 
-ResultCallback = Callable[[Task, dict[str, Any]], None]
+ResultCallback = Callable[[Task, FileResult], None]
 
 
 def _set_parent_death_signal() -> None:
@@ -68,7 +68,7 @@ def _limit_native_threads() -> None:
         os.environ.setdefault(var, "1")
 
 
-def _worker_main(conn, params: dict[str, Any], stages_spec: str | None, limits: Limits, parent: int) -> None:
+def _worker_main(conn, config: Config, stages_spec: str | None, limits: Limits, parent: int) -> None:
     _limit_native_threads()  # before any stage imports numpy
     _set_parent_death_signal()
     if os.getppid() != parent:  # the parent died before prctl took effect
@@ -83,7 +83,7 @@ def _worker_main(conn, params: dict[str, Any], stages_spec: str | None, limits: 
         cap = int(limits.address_space_mb * 1024 * 1024)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     try:
-        warm_up(params, stages_spec)
+        prepare(config, stages_spec)
     except Exception as exc:  # noqa: BLE001 - model loading: the message is about models, never report text
         conn.send(("setup_failed", f"{type(exc).__name__}: {str(exc)[:300]}"))
         return
@@ -95,16 +95,16 @@ def _worker_main(conn, params: dict[str, Any], stages_spec: str | None, limits: 
             return
         if task is None:
             return
-        result = process_one(task[0], task[1], params, stages_spec)
+        result = run_file(task[0], task[1], config, stages_spec)
         conn.send(("done", result))
-        if result["record"].get("error") and result["record"]["error"]["code"] == "memory_limit":
+        if result[1].error is not None and result[1].error.code == "memory_limit":
             return  # a worker that hit MemoryError may be in a bad state: let the parent replace it
 
 
 class _Worker:
-    def __init__(self, ctx, params, stages_spec, limits: Limits):
+    def __init__(self, ctx, config: Config, stages_spec: str | None, limits: Limits):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, params, stages_spec, limits, os.getpid()),
+        self.proc = ctx.Process(target=_worker_main, args=(child, config, stages_spec, limits, os.getpid()),
                                 daemon=True, name="casereview-worker")
         self.proc.start()
         child.close()
@@ -136,9 +136,9 @@ class _Worker:
 class LocalPool:
     """Run tasks on `jobs` supervised worker processes, calling on_result for each in the parent."""
 
-    def __init__(self, jobs: int, params: dict[str, Any], limits: Limits, stages_spec: str | None = None):
+    def __init__(self, jobs: int, config: Config, limits: Limits, stages_spec: str | None = None):
         self.jobs = max(1, int(jobs))
-        self.params, self.limits, self.stages_spec = params, limits, stages_spec
+        self.config, self.limits, self.stages_spec = config, limits, stages_spec
         self.ctx = mp.get_context("spawn")
         self.workers: list[_Worker] = []
         self._queue: deque = deque()
@@ -164,7 +164,7 @@ class LocalPool:
 
     # -- the loop's three steps -----------------------------------------------------------------------
     def _spawn(self) -> _Worker:
-        return _Worker(self.ctx, self.params, self.stages_spec, self.limits)
+        return _Worker(self.ctx, self.config, self.stages_spec, self.limits)
 
     def _dispatch(self, queue: deque) -> None:
         for worker in self.workers:
@@ -217,9 +217,9 @@ class LocalPool:
                 raise BatchSetupError("workers keep dying while loading the pipeline")
         self._retire(worker, respawn=bool(self._queue))
         if task is not None:
-            record = base_record(task.path, task.sha256)
-            record["timings"]["total"] = round(time.monotonic() - worker.started, 3)
-            on_result(task, failure(record, code, f"{Path(task.path).name}: {problem}"))
+            result = failed(task.path, task.sha256, code, f"{Path(task.path).name}: {problem}")
+            result[1].timings["total"] = round(time.monotonic() - worker.started, 3)
+            on_result(task, result)
 
     def _retire(self, worker: _Worker, respawn: bool) -> None:
         index = self.workers.index(worker)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,16 +11,11 @@ from typing import Any, Self
 
 from casereview.batch import outputs
 from casereview.batch.inputs import discover, hash_inputs
-from casereview.batch.journal import Journal, entry_key, path_key
+from casereview.batch.journal import Journal, entry_key
 from casereview.batch.pool import Limits, LocalPool, Task
-
-# Defaults for the `process:` section of params.yaml (the file wins).
-DEFAULTS: dict[str, Any] = {
-    "time_limit_s": 300, "memory_limit_mb": 1500, "max_tasks_per_child": 100, "recycle_above_mb": 1000,
-    "startup_timeout_s": 300,
-    "poll_interval_s": 0.25, "address_space_mb": None, "db_batch_size": 20, "retry_codes": [],
-    "model_dir": None,
-}
+from casereview.batch.worker import FileResult
+from casereview.config import Config, ProcessConfig, load_config
+from casereview.contracts import ErrorInfo, ManifestEntry, path_key
 
 
 @dataclass
@@ -41,38 +37,26 @@ class BatchSummary:
         return self.pages / self.elapsed_s if self.elapsed_s else 0.0
 
 
-def process_params(params: dict[str, Any] | None) -> dict[str, Any]:
-    merged = dict(DEFAULTS)
-    merged.update((params or {}).get("process") or {})
-    return merged
-
-
-def limits_from(pp: dict[str, Any]) -> Limits:
-    return Limits(time_limit_s=float(pp["time_limit_s"]), memory_limit_mb=float(pp["memory_limit_mb"]),
-                  max_tasks_per_child=int(pp["max_tasks_per_child"]),
-                  recycle_above_mb=float(pp["recycle_above_mb"]),
-                  startup_timeout_s=float(pp["startup_timeout_s"]),
-                  poll_interval_s=float(pp["poll_interval_s"]), address_space_mb=pp.get("address_space_mb"))
+def limits_from(pp: ProcessConfig) -> Limits:
+    return Limits(time_limit_s=pp.time_limit_s, memory_limit_mb=pp.memory_limit_mb,
+                  max_tasks_per_child=pp.max_tasks_per_child, recycle_above_mb=pp.recycle_above_mb,
+                  startup_timeout_s=pp.startup_timeout_s, poll_interval_s=pp.poll_interval_s,
+                  address_space_mb=pp.address_space_mb)
 
 
 def run_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, jobs: int = 1, backend: str = "local",
-              scheduler: Any = None, db_url: str | None = None, params: dict[str, Any] | None = None,
+              scheduler: Any = None, db_url: str | None = None, config: Config | None = None,
               progress: bool = True, retry_errors: bool = False, stages: str | None = None,
               console: Any = None) -> BatchSummary:
     """Process every input into out_dir; resumable; never stops on a per-file failure.
 
+    ``stages`` names a module of stand-in stages (tests); None runs the real ones.
     KeyboardInterrupt propagates after the workers are stopped and the manifest is consistent; the summary
     of the interrupted run is attached to the exception as `.summary`.
     """
-    if params is None:
-        from casereview.settings import load_params
-
-        params = load_params()
-    params = dict(params)
-    pp = process_params(params)
-    params["process"] = pp
+    config = config or load_config()
     out = Path(out_dir)
-    run = _Run(out, params, pp, db_url, retry_errors)
+    run = _Run(out, config, db_url, retry_errors)
     run.plan(inputs)
     started = time.monotonic()
     try:
@@ -93,13 +77,13 @@ def run_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, jobs: int = 
 
 
 def _execute(run: _Run, backend: str, jobs: int, scheduler: Any, stages: str | None) -> None:
-    limits = limits_from(run.pp)
+    limits = limits_from(run.config.process)
     if backend == "local":
-        LocalPool(jobs, run.params, limits, stages).run(run.tasks, run.on_result)
+        LocalPool(jobs, run.config, limits, stages).run(run.tasks, run.on_result)
     elif backend == "dask":
         from casereview.batch.dask_backend import run_dask
 
-        run_dask(run.tasks, run.on_result, params=run.params, limits=limits, scheduler=scheduler, jobs=jobs,
+        run_dask(run.tasks, run.on_result, config=run.config, limits=limits, scheduler=scheduler, jobs=jobs,
                  stages_spec=stages)
     else:
         raise ValueError(f"unknown backend {backend!r} (use local or dask)")
@@ -108,13 +92,12 @@ def _execute(run: _Run, backend: str, jobs: int, scheduler: Any, stages: str | N
 class _Run:
     """The parent's side of one run: decides what to do, and records each result as it arrives."""
 
-    def __init__(self, out: Path, params: dict[str, Any], pp: dict[str, Any], db_url: str | None,
-                 retry_errors: bool):
-        self.out, self.params, self.pp, self.db_url = out, params, pp, db_url
+    def __init__(self, out: Path, config: Config, db_url: str | None, retry_errors: bool):
+        self.out, self.config, self.db_url = out, config, db_url
         self.journal = Journal(out)
         self.journal.load()  # compacts whatever an earlier, interrupted run left in the journal
         _remove_stale_tmp(out)
-        retry = pp.get("retry_codes") or []
+        retry = list(config.process.retry_codes)
         self.done = self.journal.final_by_sha(retry_codes=retry, retry_all_errors=retry_errors)
         self.summary = BatchSummary(out_dir=out)
         self.tasks: list[Task] = []
@@ -129,9 +112,7 @@ class _Run:
         self.summary.inputs = len(paths)
         for path, reason in unreadable:
             self.this_run.add(path_key(path))
-            self._record({"key": path_key(path), "file": str(path), "name": path.name, "sha256": "", "status": "error",
-                          "error": {"code": "unreadable", "message": f"{path.name}: cannot be read ({reason})"},
-                          "pages": 0, "document_id": None, "items": 0, "timings": {}})
+            self._record(ManifestEntry.for_input(path, "").fail("unreadable", f"{path.name}: cannot be read ({reason})"))
         by_sha: dict[str, Task] = {}
         for f in files:
             path = str(f.path)
@@ -150,38 +131,38 @@ class _Run:
         entry = self.journal.entries.get(path_key(path)) or self.journal.entries.get(path)  # or a pre-key manifest
         if entry and entry.get("sha256") == sha and entry.get("status") in ("ok", "needs_ocr", "error"):
             return
-        self._record(_copy_for(self.done[sha], path))
+        self._record(_copy_for(ManifestEntry.from_dict(self.done[sha]), path))
 
     # -- during ---------------------------------------------------------------------------------------
-    def on_result(self, task: Task, result: dict[str, Any]) -> None:
-        record, doc = result["record"], result.get("document")
+    def on_result(self, task: Task, result: FileResult) -> None:
+        document, entry = result
+        doc = document.to_dict() if document is not None else None
         if doc is not None:
             start = time.perf_counter()
             try:
                 outputs.write_document(self.out, doc)
             except ValueError:
-                record.update(status="error", error={"code": "redaction_failed", "message":
-                              f"{record['name']}: the document came back unredacted and was not kept"})
+                entry.fail("redaction_failed", f"{entry.name}: the document came back unredacted and was not kept")
                 doc = None
-            record["timings"]["write"] = round(time.perf_counter() - start, 4)
-        record["timings"]["total"] = round(sum(v for k, v in record["timings"].items() if k != "total"), 4) \
-            if "total" not in record["timings"] else record["timings"]["total"]
-        record["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            entry.timings["write"] = round(time.perf_counter() - start, 4)
+        if "total" not in entry.timings:
+            entry.timings["total"] = round(sum(entry.timings.values()), 4)
+        entry.finished = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self.summary.processed += 1
-        self.summary.pages += int(record.get("pages") or 0)
-        self._record(record)
+        self.summary.pages += entry.pages
+        self._record(entry)
         for extra in task.extra_paths:
             self.summary.skipped += 1
-            self._record(_copy_for(record, extra))
+            self._record(_copy_for(entry, extra))
         if doc is not None and self.db_url:
             self.pending_db.append(doc)
-            if len(self.pending_db) >= int(self.pp["db_batch_size"]):
+            if len(self.pending_db) >= self.config.process.db_batch_size:
                 self._flush_db()
         if self.bar:
-            self.bar.advance(record)
+            self.bar.advance(entry)
 
-    def _record(self, record: dict[str, Any]) -> None:
-        self.journal.append(record)
+    def _record(self, entry: ManifestEntry) -> None:
+        self.journal.append(entry.to_dict())
 
     def _flush_db(self) -> None:
         docs, self.pending_db = self.pending_db, []
@@ -218,13 +199,12 @@ class _Run:
         self._flush_db()
 
 
-def _copy_for(record: dict[str, Any], path: str) -> dict[str, Any]:
-    """The record of an identical file, re-addressed to `path` (its error message names `path`, too)."""
-    copy = {**record, "key": path_key(path), "file": path, "name": Path(path).name, "timings": {},
-            "same_content_as": record["name"]}
-    if record.get("error"):
-        message = str(record["error"].get("message", "")).replace(record["name"], copy["name"])
-        copy["error"] = {**record["error"], "message": message}
+def _copy_for(entry: ManifestEntry, path: str) -> ManifestEntry:
+    """The entry of an identical file, re-addressed to `path` (its error message names `path`, too)."""
+    copy = dataclasses.replace(entry, key=path_key(path), file=path, name=Path(path).name, timings={},
+                               same_content_as=entry.name)
+    if entry.error:
+        copy.error = ErrorInfo(code=entry.error.code, message=entry.error.message.replace(entry.name, copy.name))
     return copy
 
 
@@ -263,8 +243,8 @@ class _Progress:
             self._task = self._progress.add_task("files", total=self.total, counts="")
         return self
 
-    def advance(self, record: dict[str, Any]) -> None:
-        if record["status"] == "error":
+    def advance(self, entry: ManifestEntry) -> None:
+        if entry.status == "error":
             self.failed += 1
         else:
             self.ok += 1

@@ -17,8 +17,7 @@ from pathlib import Path
 
 from casereview.contracts import UNIT_TYPES
 from casereview.settings import project_root, shared_dir
-
-from .taxonomy import Taxonomy
+from casereview.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
 

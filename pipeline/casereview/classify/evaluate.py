@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from casereview.contracts import TextUnit
+from casereview.taxonomy import Label, Taxonomy
 
 from .corpus import load_labelled, units_hash
 from .metrics import scie_metrics, theme_metrics
-from .taxonomy import Label, Taxonomy
 
 
 def _model_taxonomy(clf, name: str, ids: list[str]) -> Taxonomy:

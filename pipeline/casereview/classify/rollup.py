@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from casereview.config import ClassifyConfig, load_config
 from casereview.contracts import Document, TextUnit, ThemeRollup
-from casereview.settings import stage_params
 
 _BLOCK = re.compile(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", re.DOTALL)
 
@@ -20,12 +20,12 @@ def paragraph_spans(text: str, min_chars: int = 40) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _BLOCK.finditer(text) if m.end() - m.start() >= min_chars]
 
 
-def label_document(doc: Document, classifier, params: dict | None = None) -> Document:
-    params = {**stage_params("classify"), **(params or {})}
+def label_document(doc: Document, classifier, config: ClassifyConfig | None = None) -> Document:
+    config = config or load_config().classify
     if doc.status != "ok" or not doc.text:
         return doc
-    min_chars = int(params.get("paragraph_min_chars", 40))
-    max_passages = int(params.get("rollup_passages", 5))
+    min_chars = config.paragraph_min_chars
+    max_passages = config.rollup_passages
     item_spans = [(it.start, it.end) for it in doc.items]
     paras = [(s, e) for s, e in paragraph_spans(doc.text, min_chars)
              if not any(s < ie and is_ < e for is_, ie in item_spans)]

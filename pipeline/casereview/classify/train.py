@@ -7,7 +7,6 @@ plus the other folds, exactly as the final model trains on everything. Training-
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as _dt
 import json
@@ -15,58 +14,38 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from casereview.settings import load_params, project_root
+from casereview.config import Config, TaxonomyConfig, TrainConfig, load_config, resolve_path
+from casereview.settings import project_root
+from casereview.taxonomy import Taxonomy, load_label_sets
 
 from .classifier import Classifier
 from .corpus import LabelledUnit, load_labelled, merge, resolve_corpus_path, units_hash
 from .metrics import confusion_figure, scie_metrics, theme_metrics
 from .models import SCIEMapper, ThemeTagger, _splits
-from .taxonomy import Taxonomy, load_taxonomy, resolve
 
 log = logging.getLogger(__name__)
-
-DEFAULTS: dict = {
-    "themes_taxonomy": "corpora/taxonomy/themes.yaml",
-    "scie_taxonomy": "corpora/taxonomy/scie.yaml",
-    "corpora": ["corpora/training/units.jsonl", "shared:gold/dev/units.jsonl"],
-    "cv_on": "shared:gold/dev/units.jsonl",
-    "cv_folds": 5,
-    "min_support": 5,
-    "random_split_cv": False,
-    "n_jobs": 2,
-    "model_dir": "models",
-    "themes": {"family": "svc", "C": 0.5, "min_positive": 3, "default_threshold": 0.5, "per_label_min": 20,
-               "lexicon_weight": 0.0},
-    "scie": {"family": "svc", "C": 0.5, "second_weight": 0.0, "calibration_folds": 3, "corpus_weights": {}},
-    "mlflow": {"enabled": True, "experiment": "casereview-classify",
-               "registered_model": "casereview-classifier", "alias": "champion"},
-}
-
 
 class TrainingError(ValueError):
     pass
 
 
-def train_params(params_path: str | Path | None = None) -> dict:
-    p = copy.deepcopy(DEFAULTS)
-    for key, val in (load_params(params_path).get("train") or {}).items():
-        if isinstance(val, dict) and isinstance(p.get(key), dict):
-            p[key].update(val)
-        else:
-            p[key] = val
-    return p
+def train_params(params_path: str | Path | None = None) -> TrainConfig:
+    """params.yaml's `train:` section (the project's, or the file given)."""
+    return load_config(params_path).train
 
 
-def load_data(p: dict, extra: list[str | Path] = ()) -> tuple[list[LabelledUnit], list[dict], set, Taxonomy, Taxonomy]:
+def load_data(p: TrainConfig, extra: Sequence[str | Path] = (), taxonomy: TaxonomyConfig | None = None
+              ) -> tuple[list[LabelledUnit], list[dict], set, Taxonomy, Taxonomy]:
     """All labelled units (later files win on the same id), per-file info, and the ids of the CV set."""
-    themes = load_taxonomy(p["themes_taxonomy"], kind="themes")
-    scie = load_taxonomy(p["scie_taxonomy"], kind="scie")
+    sets = load_label_sets(taxonomy)
+    themes, scie = sets.themes, sets.scie
     groups, info, cv_keys = [], [], set()
-    for spec in list(p["corpora"]) + [str(x) for x in extra]:
+    for spec in list(p.corpora) + [str(x) for x in extra]:
         path = resolve_corpus_path(spec)
         if not path.exists():
             if spec in extra:
@@ -76,7 +55,7 @@ def load_data(p: dict, extra: list[str | Path] = ()) -> tuple[list[LabelledUnit]
         units = [dataclasses.replace(u, corpus=str(spec)) for u in load_labelled(path, themes, scie)]
         groups.append(units)
         info.append({"file": str(spec), "units": len(units), "sha256": units_hash(units)})
-        if p.get("cv_on") and str(spec) == str(p["cv_on"]):
+        if p.cv_on and str(spec) == str(p.cv_on):
             cv_keys = {(u.source, u.id) for u in units}
     units = merge(*groups)
     if not units:
@@ -88,16 +67,16 @@ def _indicator(units, labels) -> np.ndarray:
     return np.array([[lab in u.themes for lab in labels] for u in units], dtype=int).reshape(len(units), len(labels))
 
 
-def fit_classifier(units: list[LabelledUnit], themes: Taxonomy, scie: Taxonomy, p: dict,
+def fit_classifier(units: list[LabelledUnit], themes: Taxonomy, scie: Taxonomy, p: TrainConfig,
                    real: set | None = None) -> Classifier:
     """real: (source, id) of real labelled text; calibration and thresholds come from those units."""
-    tagger = ThemeTagger(labels=themes.ids, **p["themes"], cv_folds=int(p["cv_folds"]),
+    tagger = ThemeTagger(labels=themes.ids, **p.themes.model_dump(), cv_folds=p.cv_folds,
                          lexicon=themes.keywords() or None)
     mask = [(u.source, u.id) in real for u in units] if real else None
     tagger.fit([u.text for u in units], _indicator(units, themes.ids), groups=[u.doc for u in units],
                calibration_mask=mask)
     items = [u for u in units if u.is_item and u.scie in scie.ids]
-    sp = dict(p["scie"])
+    sp = p.scie.model_dump()
     weights = {str(k): float(v) for k, v in (sp.pop("corpus_weights", None) or {}).items()}
     items = [u for u in items if weights.get(u.corpus, 1.0) > 0]
     mapper = SCIEMapper(labels=scie.ids, **sp)
@@ -106,7 +85,7 @@ def fit_classifier(units: list[LabelledUnit], themes: Taxonomy, scie: Taxonomy, 
     return Classifier(themes=tagger, scie=mapper)
 
 
-def _fold(train_units, test_units, themes, scie, p, cv_keys) -> list[dict]:
+def _fold(train_units, test_units, themes, scie, p: TrainConfig, cv_keys) -> list[dict]:
     """Fit on one fold's training units and predict its test units (rows of out-of-fold predictions)."""
     from casereview.contracts import TextUnit
 
@@ -118,7 +97,7 @@ def _fold(train_units, test_units, themes, scie, p, cv_keys) -> list[dict]:
              "scie_scores": pr.scie_scores, "is_item": u.is_item} for u, pr in zip(test_units, preds)]
 
 
-def cross_validate(units, cv_keys, themes, scie, p, split: str = "grouped", extra_train=None) -> dict:
+def cross_validate(units, cv_keys, themes, scie, p: TrainConfig, split: str = "grouped", extra_train=None) -> dict:
     """k-fold over the CV set; returns gold and out-of-fold predictions for it.
 
     extra_train: optional function of a fold's test units returning more training units for that fold
@@ -134,7 +113,7 @@ def cross_validate(units, cv_keys, themes, scie, p, split: str = "grouped", extr
     rest = [i for i in range(len(units)) if i not in set(cv_idx)]
     groups = [units[i].doc for i in cv_idx] if split == "grouped" else None
     jobs = []
-    for tr, te in _splits(len(cv_idx), groups, int(p["cv_folds"]), 0):
+    for tr, te in _splits(len(cv_idx), groups, p.cv_folds, 0):
         # Other corpora may label other passages of the same reports (stand-off labels): a report is
         # either wholly in the test fold or wholly out of it.
         test_docs = {units[cv_idx[j]].doc for j in te}
@@ -143,15 +122,15 @@ def cross_validate(units, cv_keys, themes, scie, p, split: str = "grouped", extr
         if extra_train is not None:
             train_units += extra_train(test_units)
         jobs.append(delayed(_fold)(train_units, test_units, themes, scie, p, cv_keys))
-    n_jobs = max(1, min(int(p.get("n_jobs", 2)), os.cpu_count() or 1, len(jobs)))
+    n_jobs = max(1, min(p.n_jobs, os.cpu_count() or 1, len(jobs)))
     scores = [row for rows in Parallel(n_jobs=n_jobs)(jobs) for row in rows]
     gold_t = [r["gold"] for r in scores]
     pred_t = [r["pred"] for r in scores]
     items = [r for r in scores if r.pop("is_item") and r["gold_scie"]]
     gold_s = [r["gold_scie"] for r in items]
     ranked_s = [sorted(r["scie_scores"], key=lambda c: -r["scie_scores"][c]) for r in items]
-    return {"cv_set": p.get("cv_on") if cv_keys else "all training units (cv_on file not found)", "split": split,
-            "themes": theme_metrics(gold_t, pred_t, themes.ids, int(p["min_support"])),
+    return {"cv_set": p.cv_on if cv_keys else "all training units (cv_on file not found)", "split": split,
+            "themes": theme_metrics(gold_t, pred_t, themes.ids, p.min_support),
             "scie": scie_metrics(gold_s, ranked_s, scie.ids), "oof": scores}
 
 
@@ -201,11 +180,11 @@ def _card_md(card: dict) -> str:
     return "\n".join(lines)
 
 
-def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxonomy, p: dict, units, info,
+def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxonomy, p: TrainConfig, units, info,
                 cv: dict | None) -> dict:
     created = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     data = {"units": len(units), "sha256": units_hash(units), "files": info}
-    evaluation = (f"grouped {p['cv_folds']}-fold cross-validation (folds by report) on `{(cv or {}).get('cv_set')}`; "
+    evaluation = (f"grouped {p.cv_folds}-fold cross-validation (folds by report) on `{(cv or {}).get('cv_set')}`; "
                   "each fold also trains on the other corpora" if cv else "not evaluated (no --cv)")
     comparison = None
     comp_path = Path(model_dir) / "comparison.json"
@@ -214,13 +193,13 @@ def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxono
     items = [u for u in units if u.is_item and u.scie]
     cards = {
         "themes": {"model": "themes", "created": created, "taxonomy": themes.meta(), "data": data,
-                   "parameters": {**p["themes"], "cv_folds": p["cv_folds"]}, "min_support": p["min_support"],
+                   "parameters": {**p.themes.model_dump(), "cv_folds": p.cv_folds}, "min_support": p.min_support,
                    "thresholds": {str(c): round(float(t), 3) for c, t in zip(clf.themes.classes_, clf.themes.thresholds_)},
                    "global_threshold": round(float(clf.themes.global_threshold_), 3),
                    "support": {str(c): int(s) for c, s in zip(clf.themes.classes_, clf.themes.support_)},
                    "evaluation": evaluation, "cv_metrics": cv["themes"] if cv else None, "comparison": comparison},
         "scie": {"model": "scie", "created": created, "taxonomy": scie.meta(), "data": data,
-                 "parameters": dict(p["scie"]), "min_support": p["min_support"],
+                 "parameters": p.scie.model_dump(), "min_support": p.min_support,
                  "support": {c: sum(u.scie == c for u in items) for c in scie.ids},
                  "evaluation": evaluation, "cv_metrics": cv["scie"] if cv else None, "comparison": comparison},
     }
@@ -240,15 +219,17 @@ def summary_metrics(cv: dict, min_support: int) -> dict:
             "scie_accuracy": s["accuracy"], "scie_top2_accuracy": s["top2_accuracy"], "scie_macro_f1": s["macro_f1"]}
 
 
-def train(params_path=None, extra_labels=(), model_dir: str | Path | None = None, cv: bool = True,
-          use_mlflow: bool | None = None) -> dict:
-    p = train_params(params_path)
+def train(config: Config | None = None, extra_labels: Sequence[str | Path] = (),
+          model_dir: str | Path | None = None, cv: bool = True, use_mlflow: bool | None = None) -> dict:
+    """Cross-validate, fit the final models on everything, write models/ and log the run to MLflow."""
+    config = config or load_config()
+    p = config.train
     t0 = time.perf_counter()
-    units, info, cv_keys, themes, scie = load_data(p, list(extra_labels))
-    model_dir = resolve(model_dir or p["model_dir"])
+    units, info, cv_keys, themes, scie = load_data(p, list(extra_labels), config.taxonomy)
+    model_dir = resolve_path(model_dir or p.model_dir)
     cvres = cross_validate(units, cv_keys, themes, scie, p) if cv else None
     random_cv = (cross_validate(units, cv_keys, themes, scie, p, split="random")
-                 if cv and p.get("random_split_cv") else None)
+                 if cv and p.random_split_cv else None)
     t_cv = time.perf_counter() - t0
     clf = fit_classifier(units, themes, scie, p, real=cv_keys)
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -258,14 +239,14 @@ def train(params_path=None, extra_labels=(), model_dir: str | Path | None = None
     result = {"model_dir": str(model_dir), "units": len(units), "seconds_total": round(t_total, 1),
               "seconds_cv": round(t_cv, 1), "taxonomy": {"themes": themes.version, "scie": scie.version}}
     if cvres:
-        metrics = summary_metrics(cvres, int(p["min_support"]))
+        metrics = summary_metrics(cvres, p.min_support)
         result["cv"] = metrics
         full = {**metrics, "split": "grouped by report (doc): the headline"}
         if random_cv:
             # Extra figure: units (not reports) shuffled into folds. The held-out half was drawn from the same
             # reports, so this may be the closer estimate of its score; grouped CV stays the headline.
-            result["cv_random_split"] = summary_metrics(random_cv, int(p["min_support"]))
-            full["random_split"] = {**result["cv_random_split"], "folds": int(p["cv_folds"]),
+            result["cv_random_split"] = summary_metrics(random_cv, p.min_support)
+            full["random_split"] = {**result["cv_random_split"], "folds": p.cv_folds,
                                     "note": "units shuffled into folds regardless of report (KFold, seed 0)"}
         full.update({"themes": cvres["themes"], "scie": cvres["scie"]})
         (model_dir / "cv_metrics.json").write_text(json.dumps(full, indent=2) + "\n", encoding="utf-8")
@@ -273,7 +254,7 @@ def train(params_path=None, extra_labels=(), model_dir: str | Path | None = None
         with open(model_dir / "cv_predictions.jsonl", "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(row) + "\n" for row in cvres["oof"])
     if use_mlflow is None:
-        use_mlflow = bool(p["mlflow"].get("enabled", True))
+        use_mlflow = p.mlflow.enabled
     if use_mlflow:
         result["mlflow"] = log_to_mlflow(p, clf, cards, cvres, model_dir, themes, scie, units)
     return result
@@ -294,7 +275,7 @@ def _flat(d: dict, prefix: str = "") -> dict:
     return out
 
 
-def log_to_mlflow(p, clf, cards, cvres, model_dir: Path, themes: Taxonomy, scie: Taxonomy, units) -> dict:
+def log_to_mlflow(p: TrainConfig, clf, cards, cvres, model_dir: Path, themes: Taxonomy, scie: Taxonomy, units) -> dict:
     """Parameters, per-label metrics, a confusion-matrix image, the model cards and the model itself.
 
     No text is logged: parameters, hashes, numbers, the figure and the fitted model only.
@@ -307,24 +288,24 @@ def log_to_mlflow(p, clf, cards, cvres, model_dir: Path, themes: Taxonomy, scie:
 
     uri = tracking_uri()
     mlflow.set_tracking_uri(uri)
-    cfg = p["mlflow"]
-    exp = mlflow.get_experiment_by_name(cfg["experiment"])
+    cfg = p.mlflow
+    exp = mlflow.get_experiment_by_name(cfg.experiment)
     if exp is None:
         art = None
         if uri.startswith("sqlite:///"):  # keep artifacts beside the database, not in the cwd
             art = (Path(uri[len("sqlite:///"):]).resolve().parent / "mlartifacts").as_uri()
-        mlflow.create_experiment(cfg["experiment"], artifact_location=art)
-    mlflow.set_experiment(cfg["experiment"])
+        mlflow.create_experiment(cfg.experiment, artifact_location=art)
+    mlflow.set_experiment(cfg.experiment)
     with mlflow.start_run(run_name=f"train-{themes.version}-{scie.version}") as run:
-        params = _flat({"themes": p["themes"], "scie": p["scie"]})
-        params.update({"cv_folds": p["cv_folds"], "corpora": json.dumps(list(p["corpora"])),
+        params = _flat({"themes": p.themes.model_dump(), "scie": p.scie.model_dump()})
+        params.update({"cv_folds": p.cv_folds, "corpora": json.dumps(list(p.corpora)),
                        "themes_taxonomy.version": themes.version, "themes_taxonomy.sha256": themes.sha256,
                        "scie_taxonomy.version": scie.version, "scie_taxonomy.sha256": scie.sha256,
                        "data.sha256": units_hash(units), "data.units": len(units)})
         mlflow.log_params(params)
         mlflow.set_tags({"themes_taxonomy_version": themes.version, "scie_taxonomy_version": scie.version})
         if cvres:
-            metrics = summary_metrics(cvres, int(p["min_support"]))
+            metrics = summary_metrics(cvres, p.min_support)
             for lab, m in cvres["themes"]["per_label"].items():
                 for k in ("precision", "recall", "f1"):
                     metrics[f"themes.{lab}.{k}"] = m[k]
@@ -338,11 +319,11 @@ def log_to_mlflow(p, clf, cards, cvres, model_dir: Path, themes: Taxonomy, scie:
         for name in ("themes", "scie"):
             mlflow.log_artifact(str(model_dir / name / "card.json"), artifact_path=f"cards/{name}")
             mlflow.log_artifact(str(model_dir / name / "card.md"), artifact_path=f"cards/{name}")
-        version = log_classifier(model_dir, cfg.get("registered_model"))
-        out = {"tracking_uri": uri, "run_id": run.info.run_id, "experiment": cfg["experiment"]}
-    if version is not None and cfg.get("registered_model"):
+        version = log_classifier(model_dir, cfg.registered_model)
+        out = {"tracking_uri": uri, "run_id": run.info.run_id, "experiment": cfg.experiment}
+    if version is not None and cfg.registered_model:
         client = MlflowClient()
-        if cfg.get("alias"):
-            client.set_registered_model_alias(cfg["registered_model"], cfg["alias"], version)
-        out.update({"registered_model": cfg["registered_model"], "version": int(version), "alias": cfg.get("alias")})
+        if cfg.alias:
+            client.set_registered_model_alias(cfg.registered_model, cfg.alias, version)
+        out.update({"registered_model": cfg.registered_model, "version": int(version), "alias": cfg.alias})
     return out

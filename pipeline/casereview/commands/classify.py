@@ -43,6 +43,7 @@ def read_units(path: Path):
 def register(app: typer.Typer) -> None:
     @app.command("classify")
     def classify_cmd(
+        ctx: typer.Context,
         units_file: Path = typer.Argument(..., help="JSONL: one {id, text, type} per line"),
         out: Path | None = typer.Option(None, "--out", help="write predictions here (default: stdout)"),
         model_dir: Path | None = typer.Option(None, "--model-dir", help="trained models (default: models/)"),
@@ -52,13 +53,15 @@ def register(app: typer.Typer) -> None:
         import sys
 
         from casereview.classify import ModelNotFound, load_classifier
+        from casereview.commands import config
 
+        settings = config(ctx).classify
         try:
             units = read_units(units_file)
         except ValueError as exc:
             die(str(exc))
         try:
-            clf = load_classifier(model_dir)
+            clf = load_classifier(model_dir, settings)
         except ModelNotFound as exc:
             die(str(exc))
         preds = []

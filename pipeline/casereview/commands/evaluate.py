@@ -12,6 +12,7 @@ from casereview.commands import die
 def register(app: typer.Typer) -> None:
     @app.command("evaluate")
     def evaluate_cmd(
+        ctx: typer.Context,
         gold: Path = typer.Option(..., "--gold", help="labelled JSONL (schema of shared/gold/dev/units.jsonl)"),
         out: Path | None = typer.Option(None, "--out", help="write metrics JSON here (default: stdout)"),
         model_dir: Path | None = typer.Option(None, "--model-dir", help="trained models (default: models/)"),
@@ -22,10 +23,12 @@ def register(app: typer.Typer) -> None:
         from casereview.classify import ModelNotFound, load_classifier
         from casereview.classify.corpus import LabelError
         from casereview.classify.evaluate import evaluate
-        from casereview.classify.taxonomy import TaxonomyError
+        from casereview.commands import config
+        from casereview.taxonomy import TaxonomyError
 
+        settings = config(ctx).classify
         try:
-            clf = load_classifier(model_dir)
+            clf = load_classifier(model_dir, settings)
             metrics = evaluate(clf, gold)
         except (ModelNotFound, LabelError, TaxonomyError) as exc:
             die(str(exc))

@@ -15,17 +15,20 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command()
     def extract(
+        ctx: typer.Context,
         report: Annotated[Path, typer.Argument(help="The report PDF.")],
         out: Annotated[Path | None, typer.Option("--out", help="Write the Document JSON here.")] = None,
         max_pages: Annotated[int | None, typer.Option(help="Refuse longer PDFs (extract.max_pages).")] = None,
     ) -> None:
         """Extract text, sections and recommendation/finding items from a report PDF (unredacted)."""
-        from casereview.fileio import atomic_write_text
-        from casereview.commands import die, err_console
+        from casereview.commands import config, die, err_console
         from casereview.extract import extract_pdf
+        from casereview.fileio import atomic_write_text
 
-        params = {"max_pages": max_pages} if max_pages else None
-        doc = extract_pdf(report, params)
+        settings = config(ctx).extract
+        if max_pages:
+            settings = settings.model_copy(update={"max_pages": max_pages})
+        doc = extract_pdf(report, settings)
         payload = doc.to_json() + "\n"
         if out is None:
             typer.echo(payload, nl=False)

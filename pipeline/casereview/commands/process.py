@@ -14,6 +14,7 @@ from casereview.commands import die
 def register(app: typer.Typer) -> None:
     @app.command()
     def process(
+        ctx: typer.Context,
         inputs: Annotated[list[Path], typer.Argument(help="PDF files or folders (searched recursively for *.pdf).")],
         out: Annotated[Path, typer.Option("--out", "-o", help="Results folder (documents/, items.csv, manifest.json).")],
         jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes (or Dask workers).")] = 1,
@@ -25,10 +26,14 @@ def register(app: typer.Typer) -> None:
         retry_errors: Annotated[bool, typer.Option("--retry-errors",
                                                    help="Process again files that failed before.")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+        stages: Annotated[str | None, typer.Option("--stages", hidden=True,
+                                                   help="A module of stand-in stages (tests).")] = None,
     ) -> None:
         """Extract, redact, classify and store every input; resumable (run it again to finish or update)."""
         from casereview.batch import BatchSetupError, InputError, run_batch
+        from casereview.commands import config
 
+        settings = config(ctx)
         if backend not in ("local", "dask"):
             die(f"--backend must be local or dask, not {backend!r}")
         if scheduler and backend != "dask":
@@ -36,7 +41,8 @@ def register(app: typer.Typer) -> None:
         _sigterm_as_interrupt()
         try:
             summary = run_batch([str(p) for p in inputs], out, jobs=jobs, backend=backend, scheduler=scheduler,
-                                db_url=db, progress=not quiet, retry_errors=retry_errors)
+                                db_url=db, config=settings, progress=not quiet, retry_errors=retry_errors,
+                                stages=stages)
         except InputError as exc:
             die(str(exc))
         except BatchSetupError as exc:

@@ -9,32 +9,37 @@ Without --out the result goes to stdout. Errors are one line naming the file and
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from casereview.config import RedactConfig
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def redact(
+        ctx: typer.Context,
         document: Annotated[Path | None, typer.Argument(help="A Document JSON (from `casereview extract`).")]
         = None,
         text_file: Annotated[Path | None, typer.Option("--text-file", help="A plain UTF-8 text file.")] = None,
         out: Annotated[Path | None, typer.Option("--out", help="Where to write (stdout without it).")] = None,
     ) -> None:
         """Redact names and identifiers: people become [PERSON n] / Child A, identifiers become labels."""
-        from casereview.commands import die
+        from casereview.commands import config, die
 
+        settings = config(ctx).redact
         if document is None and text_file is None:
             die("give a Document JSON or --text-file IN.txt")
         if document is not None and text_file is not None:
             die("give a Document JSON or --text-file IN.txt, not both")
         source = text_file or document
-        result = _redact_file(source, as_text=text_file is not None, die=die)
+        result = _redact_file(source, settings, as_text=text_file is not None, die=die)
         _write(result, out, die)
 
 
-def _redact_file(path: Path, *, as_text: bool, die) -> str:
+def _redact_file(path: Path, settings: RedactConfig, *, as_text: bool, die) -> str:
     from casereview.contracts import ContractError, Document
     from casereview.redact import LeakError, redact_document, redact_text
 
@@ -49,9 +54,9 @@ def _redact_file(path: Path, *, as_text: bool, die) -> str:
         die(f"{name}: cannot read ({exc.strerror or 'I/O error'})")
     try:
         if as_text:
-            return redact_text(raw).text
+            return redact_text(raw, settings).text
         doc = Document.from_json(raw)
-        return redact_document(doc).to_json() + "\n"
+        return redact_document(doc, settings).to_json() + "\n"
     except ContractError as exc:
         die(f"{name}: {safe_contract_message(str(exc))}")
     except LeakError as exc:

@@ -13,6 +13,7 @@ from casereview.commands import die
 def register(app: typer.Typer) -> None:
     @app.command()
     def report(
+        ctx: typer.Context,
         results: Annotated[Path, typer.Argument(help="A results folder written by `casereview process`.")],
         out: Annotated[Path, typer.Option("--out", "-o",
                                           help="The HTML file to write (CSVs and .xlsx go beside it).")],
@@ -20,13 +21,16 @@ def register(app: typer.Typer) -> None:
                                                "(default: the one `process` loaded, when recorded).")] = None,
     ) -> None:
         """Write the overview: reports by status, themes, SCIE categories, items per report, verification."""
+        from casereview.commands import config
         from casereview.report import build_report
+        from casereview.taxonomy import TaxonomyError
 
+        settings = config(ctx)
         if not results.is_dir():
             die(f"{results}: not a folder")
         try:
-            output = build_report(results, out, db_url=db)
-        except FileNotFoundError as exc:
+            output = build_report(results, out, db_url=db, taxonomy=settings.taxonomy)
+        except (FileNotFoundError, TaxonomyError) as exc:
             die(str(exc))
         typer.echo(f"Report: {output.html} (tables also in {output.xlsx.name} and {len(output.csv)} CSV files)")
         if not output.verified_from_db:

@@ -8,6 +8,7 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
+        ctx: typer.Context,
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
         port: int = typer.Option(8000, "--port", help="Port to listen on."),
         db: str | None = typer.Option(None, "--db", help="Database URL (default: $CASEREVIEW_DB or "
@@ -18,13 +19,14 @@ def register(app: typer.Typer) -> None:
         """Serve the QA web app (queue, verification, audit trail, agreement)."""
         import uvicorn
 
-        from casereview.commands import die
+        from casereview.commands import config, die
         from casereview.store import resolve_db_url
+        from casereview.taxonomy import TaxonomyError
         from casereview.web import create_app
-        from casereview.web.taxonomy import TaxonomyError
 
+        settings = config(ctx)
         try:
-            web_app = create_app(resolve_db_url(db))
+            web_app = create_app(resolve_db_url(db), config=settings)
         except TaxonomyError as exc:
             die(str(exc))
         except Exception as exc:  # a bad URL or unreachable database: name the problem, not a traceback

@@ -12,6 +12,7 @@ from casereview.commands import die
 def register(app: typer.Typer) -> None:
     @app.command("train")
     def train_cmd(
+        ctx: typer.Context,
         params: Path | None = typer.Option(None, "--params", help="params file (default: params.yaml)"),
         extra_labels: list[Path] = typer.Option([], "--extra-labels",
                                                 help="more labelled JSONL (e.g. QA corrections); repeatable"),
@@ -24,14 +25,14 @@ def register(app: typer.Typer) -> None:
         import logging
 
         from casereview.classify.corpus import LabelError
-        from casereview.classify.taxonomy import TaxonomyError
         from casereview.classify.train import TrainingError, train
+        from casereview.commands import config
+        from casereview.taxonomy import TaxonomyError
 
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-        if params is not None and not params.exists():
-            die(f"{params}: params file not found")
+        settings = config(ctx, params)
         try:
-            result = train(params, extra_labels, model_dir=model_dir, cv=not no_cv,
+            result = train(settings, extra_labels, model_dir=model_dir, cv=not no_cv,
                            use_mlflow=False if no_mlflow else None)
         except (LabelError, TaxonomyError, TrainingError) as exc:
             die(str(exc))

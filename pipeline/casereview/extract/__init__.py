@@ -11,26 +11,18 @@ import logging
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pypdfium2 as pdfium
 
+from casereview.config import ExtractConfig, load_config
 from casereview.contracts import Document, Source
 from casereview.extract import layout, structure
 from casereview.extract.glyphs import PageGlyphs, read_page
 from casereview.extract.tables import find_tables, outside_tables
-from casereview.settings import stage_params
 
 log = logging.getLogger(__name__)
 
-DEFAULTS: dict[str, Any] = {
-    "max_pages": 1000,
-    "max_file_mb": 200,
-    "ocr": "auto",            # auto: OCR text-less PDFs when ocrmypdf is installed; never: mark needs_ocr
-    "min_chars_per_page": 20,  # fewer characters than this on average: the PDF has no usable text layer
-}
-
-__all__ = ["DEFAULTS", "ExtractError", "extract_pdf"]
+__all__ = ["ExtractError", "extract_pdf"]
 
 
 class ExtractError(Exception):
@@ -41,8 +33,9 @@ class ExtractError(Exception):
         self.code = code
 
 
-def extract_pdf(path: str | Path, params: dict[str, Any] | None = None) -> Document:
-    settings = {**DEFAULTS, **stage_params("extract"), **(params or {})}
+def extract_pdf(path: str | Path, config: ExtractConfig | None = None) -> Document:
+    """One PDF to a Document; ``config`` is params.yaml's ``extract:`` section (loaded when not given)."""
+    settings = config or load_config().extract
     path = Path(path)
     digest = _sha256(path)
     source = Source(file=path.name, sha256=digest or "", pages=0, extractor="pypdfium2+pdfplumber-tables")
@@ -78,7 +71,7 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _open_checked(path: Path, settings: dict[str, Any]) -> pdfium.PdfDocument:
+def _open_checked(path: Path, settings: ExtractConfig) -> pdfium.PdfDocument:
     """Cheap checks first (existence, size, magic bytes) so that no parser sees a hopeless file."""
     name = path.name
     if not path.exists():
@@ -88,8 +81,8 @@ def _open_checked(path: Path, settings: dict[str, Any]) -> pdfium.PdfDocument:
     size = path.stat().st_size
     if size == 0:
         raise ExtractError("empty", f"{name}: the file is empty (0 bytes)")
-    if size > settings["max_file_mb"] * 1024 * 1024:
-        raise ExtractError("too_large", f"{name}: {size / 1e6:.0f} MB is over the {settings['max_file_mb']} MB limit")
+    if size > settings.max_file_mb * 1024 * 1024:
+        raise ExtractError("too_large", f"{name}: {size / 1e6:.0f} MB is over the {settings.max_file_mb} MB limit")
     try:
         with open(path, "rb") as fh:
             head = fh.read(1024)
@@ -110,18 +103,18 @@ def _open_checked(path: Path, settings: dict[str, Any]) -> pdfium.PdfDocument:
     if pages == 0:
         pdf.close()
         raise ExtractError("empty", f"{name}: the PDF has no pages")
-    if pages > settings["max_pages"]:
+    if pages > settings.max_pages:
         pdf.close()
         raise ExtractError("too_many_pages",
-                           f"{name}: {pages} pages is over the limit of {settings['max_pages']} (extract.max_pages)")
+                           f"{name}: {pages} pages is over the limit of {settings.max_pages} (extract.max_pages)")
     return pdf
 
 
 def _extract(path: Path, pdf: pdfium.PdfDocument, doc_id: str, source: Source,
-             settings: dict[str, Any]) -> Document:
+             settings: ExtractConfig) -> Document:
     glyph_pages = [read_page(pdf[i], i + 1) for i in range(len(pdf))]
     chars = sum(g.char_count for g in glyph_pages)
-    if chars < settings["min_chars_per_page"] * len(glyph_pages):
+    if chars < settings.min_chars_per_page * len(glyph_pages):
         return _without_text_layer(path, doc_id, source, settings)
     pages = _page_lines(glyph_pages)
     body_size = layout.body_font_size([lines for _, lines in pages])
@@ -152,9 +145,9 @@ def _page_lines(glyph_pages: list[PageGlyphs]) -> list[tuple[PageGlyphs, list[la
     return pages
 
 
-def _without_text_layer(path: Path, doc_id: str, source: Source, settings: dict[str, Any]) -> Document:
+def _without_text_layer(path: Path, doc_id: str, source: Source, settings: ExtractConfig) -> Document:
     """Scanned pages: OCR them where ocrmypdf is installed and allowed, else say OCR is needed."""
-    if settings.get("ocr") == "auto" and shutil.which("tesseract"):
+    if settings.ocr == "auto" and shutil.which("tesseract"):
         try:
             import ocrmypdf  # optional extra: pip install 'casereview[ocr]' and Debian's tesseract-ocr
         except ImportError:
@@ -163,7 +156,7 @@ def _without_text_layer(path: Path, doc_id: str, source: Source, settings: dict[
             with tempfile.TemporaryDirectory(prefix="casereview-ocr-") as tmp:
                 target = Path(tmp) / "ocr.pdf"
                 ocrmypdf.ocr(path, target, progress_bar=False, skip_text=True)
-                ocr_settings = {**settings, "ocr": "never"}
+                ocr_settings = settings.model_copy(update={"ocr": "never"})
                 doc = extract_pdf(target, ocr_settings)
             doc.id, doc.source = doc_id, Source(file=source.file, sha256=source.sha256, pages=source.pages,
                                                 extractor="ocrmypdf+pdfium", ocr=True)

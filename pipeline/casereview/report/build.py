@@ -11,6 +11,7 @@ import pandas as pd
 
 from casereview.fileio import atomic_write_text
 from casereview.report import charts, tables
+from casereview.config import TaxonomyConfig
 from casereview.report.data import Results, load_results
 
 
@@ -35,8 +36,10 @@ CAPTIONS = {
 }
 
 
-def build_report(results_dir: str | Path, out_html: str | Path, db_url: str | None = None) -> ReportOutput:
-    results = load_results(results_dir)
+def build_report(results_dir: str | Path, out_html: str | Path, db_url: str | None = None,
+                 taxonomy: TaxonomyConfig | None = None) -> ReportOutput:
+    """The overview of one results folder: HTML, a CSV per table and an XLSX workbook beside it."""
+    results = load_results(results_dir, taxonomy)
     db_url = db_url or _db_from_manifest(results)
     counts = tables.verification_counts(db_url)
     frames = {

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from casereview.config import TaxonomyConfig
+from casereview.taxonomy import load_label_sets
 
 
 @dataclass
@@ -19,7 +20,8 @@ class Results:
     scie_labels: dict[str, str] = field(default_factory=dict)
 
 
-def load_results(folder: str | Path) -> Results:
+def load_results(folder: str | Path, taxonomy: TaxonomyConfig | None = None) -> Results:
+    """The manifest and documents of a results folder, with the labels of the configured taxonomies."""
     from casereview.batch import read_manifest
     from casereview.batch.outputs import document_path
 
@@ -32,22 +34,7 @@ def load_results(folder: str | Path) -> Results:
         doc_id = entry.get("document_id")
         if doc_id and doc_id not in docs and document_path(folder, doc_id).exists():
             docs[doc_id] = json.loads(document_path(folder, doc_id).read_text(encoding="utf-8"))
+    sets = load_label_sets(taxonomy)
     return Results(folder=folder, manifest=manifest, documents=docs,
-                   theme_labels=taxonomy_labels("themes"), scie_labels=taxonomy_labels("scie"))
-
-
-def taxonomy_labels(name: str, folder: Path | None = None) -> dict[str, str]:
-    """id -> label from corpora/taxonomy/<name>.yaml (the first list of {id, label} under a top key);
-    empty when the file is missing, so the report falls back to ids."""
-    if folder is None:
-        from casereview.settings import project_root
-
-        folder = project_root() / "corpora" / "taxonomy"
-    path = folder / f"{name}.yaml"
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    entries = data if isinstance(data, list) else next(
-        (v for v in data.values() if isinstance(v, list)), [])
-    return {str(e["id"]): str(e.get("label") or e["id"]) for e in entries
-            if isinstance(e, dict) and "id" in e and not e.get("retired")}
+                   theme_labels={lab.id: lab.label for lab in sets.themes.active},
+                   scie_labels={lab.id: lab.label for lab in sets.scie.active})

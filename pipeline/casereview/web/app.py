@@ -24,8 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from casereview.config import Config, load_config
 from casereview.contracts import ContractError, Document
-from casereview.settings import stage_params
 from casereview.store import get_engine
 from casereview.store.models import ROLES, DocumentRow, ItemRow, User, WebSession
 from casereview.store.service import (
@@ -44,9 +44,9 @@ from casereview.store.service import (
     queue_pks,
     when,
 )
+from casereview.taxonomy import LabelSets, load_label_sets
 from casereview.web import security as sec
 from casereview.web.render import context_html
-from casereview.web.taxonomy import Taxonomy, load_taxonomy
 
 log = logging.getLogger("casereview.web")  # logs name users, items and counts; never item text
 
@@ -55,17 +55,6 @@ LABEL_EDITORS = ("qa", "admin")
 IMPORTERS = ("reviewer", "admin")
 EXPORTERS = ("researcher", "admin")
 LABEL_READERS = ("researcher", "admin", "qa")
-
-DEFAULTS = {
-    "login_max_failures_per_user": 5,
-    "login_max_failures_per_ip": 20,  # higher: colleagues behind one office address share it
-    "login_window_seconds": 300,
-    "session_hours": 12,
-    "context_paragraphs": 2,
-    "queue_page_size": 200,
-    "import_max_mb": 200,  # per uploaded Document JSON
-}
-
 
 class NotAuthenticated(Exception):
     pass
@@ -85,16 +74,16 @@ def _safe_next(target: str | None) -> str:
 def create_app(
     db_url: str | None = None,
     *,
-    taxonomy_dir: str | Path | None = None,
+    config: Config | None = None,
     secure_cookies: bool | None = None,
-    settings: dict[str, Any] | None = None,
 ) -> FastAPI:
     """The app over db_url (CASEREVIEW_DB or sqlite:///casereview.db); migrations run here.
 
-    Limits come from the `web:` section of params.yaml; `settings` overrides them (tests, embedding).
+    Limits come from the `web:` section of the config, labels from its `taxonomy:` section.
     """
-    params = {**DEFAULTS, **stage_params("web"), **(settings or {})}
-    taxonomy: Taxonomy = load_taxonomy(taxonomy_dir)  # fails clearly naming the missing file
+    config = config or load_config()
+    params = config.web
+    taxonomy: LabelSets = load_label_sets(config.taxonomy)  # fails clearly naming the missing file
     engine = get_engine(db_url)
     SessionLocal = sessionmaker(engine, expire_on_commit=False)
     with SessionLocal() as db:
@@ -235,13 +224,13 @@ def create_app(
             return login_page(request, 403, "The form expired. Please try again.", next)
         ip = request.client.host if request.client else "unknown"
         username = username.strip()
-        window = int(params["login_window_seconds"])
+        window = int(params.login_window_seconds)
         if sec.too_many_failures(
             db,
             username,
             ip,
-            int(params["login_max_failures_per_user"]),
-            int(params["login_max_failures_per_ip"]),
+            int(params.login_max_failures_per_user),
+            int(params.login_max_failures_per_ip),
             window,
         ):
             log.warning("login rate-limited for a user name from %s", ip)
@@ -257,7 +246,7 @@ def create_app(
             sec.record_failure(db, username, ip, window)
             db.commit()
             return login_page(request, 401, "Wrong user name or password.", next)
-        token = sec.new_session(db, user, float(params["session_hours"]))
+        token = sec.new_session(db, user, float(params.session_hours))
         db.commit()
         log.info("user %s logged in", user.name)
         response = RedirectResponse(_safe_next(next), status_code=303)
@@ -267,7 +256,7 @@ def create_app(
             httponly=True,
             samesite="lax",
             secure=secure(request),
-            max_age=int(float(params["session_hours"]) * 3600),
+            max_age=int(float(params.session_hours) * 3600),
             path="/",
         )
         response.delete_cookie(sec.LOGIN_COOKIE, path="/login")
@@ -357,7 +346,7 @@ def create_app(
         user: Annotated[User, Depends(user_dep)],
     ):
         items = queue_items(db, flt)
-        size = int(params["queue_page_size"])
+        size = int(params.queue_page_size)
         offset = max(0, offset)
         documents = list(db.scalars(select(DocumentRow.id).order_by(DocumentRow.id)))
         return page(
@@ -411,7 +400,7 @@ def create_app(
         position = queue.index(item.pk) + 1 if item.pk in queue else None
         doc = item.document
         context = context_html(
-            doc.text, item.text, item.start, item.end, item.evidence, around=int(params["context_paragraphs"])
+            doc.text, item.text, item.start, item.end, item.evidence, around=int(params.context_paragraphs)
         )
         ranked = sorted((item.pred_theme_scores or {}).items(), key=lambda kv: -kv[1])
         # The suggested themes and the three closest misses; every score is also beside its checkbox.
@@ -684,7 +673,7 @@ def create_app(
         db: Annotated[Session, Depends(get_db)],
         user: Annotated[User, Depends(roles(*IMPORTERS))],
     ):
-        limit = int(float(params["import_max_mb"]) * 1024 * 1024)
+        limit = int(float(params.import_max_mb) * 1024 * 1024)
         payloads: list[tuple[str, bytes | str]] = []
         too_big = []
         for f in files or []:

@@ -1,8 +1,10 @@
-"""Label taxonomies as data (corpora/taxonomy/*.yaml).
+"""Label taxonomies as data (corpora/taxonomy/*.yaml): the one loader that training, classify, the report and
+the QA workspace use.
 
 A taxonomy file has a `kind` (themes | scie), a `version` and a list of labels (id, label, description,
-optional `retired: true`, optional `keywords: [...]`). Models record the version and the SHA-256 of the file they were trained on, so a
-researcher can add or retire a label, bump the version and retrain without touching code.
+optional `retired: true`, optional `keywords: [...]`). Models record the version and the SHA-256 of the file
+they were trained on, so a researcher can add or retire a label, bump the version and retrain without touching
+code. Which files are used is params.yaml's `taxonomy:` section (`load_label_sets`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from casereview.settings import project_root
+from casereview.config import TaxonomyConfig, load_config, resolve_path
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -55,6 +57,21 @@ class Taxonomy:
     def retired_ids(self) -> list[str]:
         return [lab.id for lab in self.labels if lab.retired]
 
+    def __iter__(self):
+        """Every label in file order, retired ones included (old data may still use them)."""
+        return iter(self.labels)
+
+    @property
+    def active(self) -> list[Label]:
+        return [lab for lab in self.labels if not lab.retired]
+
+    def label_name(self, label_id: str | None) -> str:
+        """The label's display name; a label retired from the file but still in old data shows its id."""
+        if label_id is None:
+            return "none"
+        lab = self.get(label_id)
+        return lab.label if lab else label_id
+
     def __contains__(self, label_id: str) -> bool:
         return any(lab.id == label_id for lab in self.labels)
 
@@ -71,16 +88,13 @@ class Taxonomy:
                 "sha256": self.sha256, "labels": self.ids, "retired": self.retired_ids}
 
 
-def resolve(path: str | Path) -> Path:
-    """Relative paths in params.yaml are relative to the project root, not the working directory."""
-    p = Path(path)
-    return p if p.is_absolute() else project_root() / p
-
-
 def load_taxonomy(path: str | Path, kind: str | None = None) -> Taxonomy:
-    path = resolve(path)
+    """One taxonomy file (relative paths are relative to the project root). Raises TaxonomyError."""
+    path = resolve_path(path)
     try:
         raw = path.read_bytes()
+    except FileNotFoundError:
+        raise TaxonomyError(f"{path}: taxonomy file not found (see taxonomy: in params.yaml)") from None
     except OSError as exc:
         raise TaxonomyError(f"{path}: cannot read taxonomy ({exc.strerror})") from None
     try:
@@ -115,3 +129,40 @@ def load_taxonomy(path: str | Path, kind: str | None = None) -> Taxonomy:
     return Taxonomy(kind=str(data.get("kind", kind or "")), name=str(data.get("name", path.stem)),
                     version=str(data["version"]), labels=tuple(labels), path=str(path),
                     sha256=hashlib.sha256(raw).hexdigest())
+
+
+@dataclass(frozen=True)
+class LabelSets:
+    """The two taxonomies a model is trained on and the QA workspace and report show."""
+
+    themes: Taxonomy
+    scie: Taxonomy
+
+    @property
+    def scie_active(self) -> list[Label]:
+        return self.scie.active
+
+    @property
+    def themes_active(self) -> list[Label]:
+        return self.themes.active
+
+    def scie_name(self, label_id: str | None) -> str:
+        return self.scie.label_name(label_id)
+
+    def theme_name(self, label_id: str | None) -> str:
+        return self.themes.label_name(label_id)
+
+    def evidence_name(self, key: str) -> str:
+        """Evidence keys are theme ids or "scie:<id>" (the classifier's convention)."""
+        if key.startswith("scie:"):
+            return f"SCIE: {self.scie_name(key[5:])}"
+        if key in self.scie:
+            return f"SCIE: {self.scie_name(key)}"
+        return self.theme_name(key)
+
+
+def load_label_sets(config: TaxonomyConfig | None = None) -> LabelSets:
+    """The taxonomies named in params.yaml's `taxonomy:` section (or the given one)."""
+    config = config or load_config().taxonomy
+    scie = load_taxonomy(config.scie, kind="scie")
+    return LabelSets(themes=load_taxonomy(config.themes, kind="themes"), scie=scie)
