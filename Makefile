@@ -6,7 +6,7 @@ CR     := $(VENV)/bin/casereview
 STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-redact bench-all lint
+.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-redact bench-all lint typecheck
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,8 @@ demo: venv
 	$(CR) report out/demo --out out/demo/report.html
 	@echo "Results: out/demo (documents/, items.csv, manifest.json, report.html, casereview.db)"
 
-test: venv system-deps
+# The quality gates run first: CI (.ci/run -> make test) fails on a lint or type error.
+test: venv system-deps lint typecheck
 	$(PY) -m pytest -q
 
 test-fast: venv
@@ -57,4 +58,7 @@ bench: venv
 bench-all: bench-extract bench-redact evaluate evaluate-in-pool bench
 
 lint: venv
-	$(VENV)/bin/ruff check pipeline tests benchmarks
+	$(VENV)/bin/ruff check pipeline tests benchmarks corpora scripts
+
+typecheck: venv
+	$(VENV)/bin/mypy

@@ -17,7 +17,6 @@ import argparse
 import difflib
 import json
 import platform
-import re
 import resource
 import statistics
 import sys
@@ -26,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pipeline"))
 
-from casereview.extract import extract_pdf  # noqa: E402
-from casereview.extract.layout import is_page_number  # noqa: E402
+from casereview.extract import extract_pdf
+from casereview.extract.layout import is_page_number
 
 
 def tokens(text: str) -> list[str]:
@@ -45,7 +44,6 @@ def norm(text: str) -> str:
 def furniture_strings(pdf: Path, truth_blocks: set[str]) -> set[str]:
     """Text in the top and bottom margins of the PDF's pages that the truth does not have."""
     import pypdfium2 as pdfium
-
     from casereview.extract.glyphs import read_page
     from casereview.extract.layout import build_lines
 

@@ -138,7 +138,7 @@ def conll_doc(tokens, tags, person_tags):
         start = len(text)
         text += token + " "
         kind, _, entity = tag.partition("-")
-        if entity in person_tags and kind == "B" or (entity in person_tags and kind == "I" and current is None):
+        if (entity in person_tags and kind == "B") or (entity in person_tags and kind == "I" and current is None):
             current = [start, start + len(token)]
             spans.append(current)
         elif entity in person_tags and kind == "I":

@@ -1,9 +1,8 @@
 """The CLI loads every command plug-in and reports its version."""
 
-from typer.testing import CliRunner
-
 from casereview import __version__
 from casereview.cli import app
+from typer.testing import CliRunner
 
 runner = CliRunner()
 

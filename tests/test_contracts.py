@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from casereview.contracts import ContractError, Document, Item, Page, Source, TextUnit
 
 

@@ -4,7 +4,12 @@ Usage: python corpora/training/validate.py [--markdown] [path]
 Label ids are read from corpora/taxonomy/*.yaml if present, else from the table rows of
 /work/shared/docs/taxonomy.md (or $TAXONOMY_MD).
 """
-import collections, json, os, pathlib, re, sys
+import collections
+import json
+import os
+import pathlib
+import re
+import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 KEYS = ["id", "source", "doc", "type", "text", "themes", "scie", "scie_second", "confidence"]

@@ -117,7 +117,7 @@ class Document:
     # -- construction helpers -------------------------------------------------------------------------
     @classmethod
     def failed(cls, *, doc_id: str, source: Source, code: str, message: str,
-               status: Status = "error") -> "Document":
+               status: Status = "error") -> Document:
         """A Document that records why a file could not be processed (no text, no exception)."""
         return cls(id=doc_id, source=source, status=status, error=ErrorInfo(code=code, message=message))
 
@@ -132,7 +132,7 @@ class Document:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Document":
+    def from_dict(cls, data: dict[str, Any]) -> Document:
         if not isinstance(data, dict):
             raise ContractError("a Document must be a JSON object")
         if data.get("schema") != DOCUMENT_SCHEMA:
@@ -164,7 +164,7 @@ class Document:
             raise ContractError(f"malformed Document: {exc}") from None
 
     @classmethod
-    def from_json(cls, text: str) -> "Document":
+    def from_json(cls, text: str) -> Document:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -172,7 +172,7 @@ class Document:
         return cls.from_dict(data)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Document":
+    def load(cls, path: str | Path) -> Document:
         path = Path(path)
         try:
             return cls.from_json(path.read_text(encoding="utf-8"))
@@ -200,7 +200,7 @@ class TextUnit:
     type: UnitType = "paragraph"
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TextUnit":
+    def from_dict(cls, data: dict[str, Any]) -> TextUnit:
         if not isinstance(data, dict):
             raise ContractError("a text unit must be a JSON object")
         for key in ("id", "text"):
@@ -256,10 +256,10 @@ class ManifestEntry:
     same_content_as: str | None = None
 
     @classmethod
-    def for_input(cls, path: str | Path, sha256: str, worker: int | None = None) -> "ManifestEntry":
+    def for_input(cls, path: str | Path, sha256: str, worker: int | None = None) -> ManifestEntry:
         return cls(key=path_key(path), file=str(path), name=Path(path).name, sha256=sha256, worker=worker)
 
-    def fail(self, code: str, message: str) -> "ManifestEntry":
+    def fail(self, code: str, message: str) -> ManifestEntry:
         """Mark this input failed; ``message`` names the file and the problem, never report text."""
         self.status, self.error = "error", ErrorInfo(code=code, message=message)
         return self
@@ -269,7 +269,7 @@ class ManifestEntry:
         return {k: v for k, v in data.items() if v is not None or k in ("error", "document_id")}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ManifestEntry":
+    def from_dict(cls, data: dict[str, Any]) -> ManifestEntry:
         known = _known(cls, data)
         error = known.get("error")
         if isinstance(error, dict):

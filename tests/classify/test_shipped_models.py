@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 from casereview.classify import load_classifier
-from casereview.taxonomy import load_taxonomy
 from casereview.contracts import TextUnit
 from casereview.settings import project_root
+from casereview.taxonomy import load_taxonomy
 
 ROOT = project_root()
 

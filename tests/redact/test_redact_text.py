@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from casereview.redact import LeakError, redact_text
 from casereview.config import RedactConfig, load_config
+from casereview.redact import LeakError, redact_text
 from casereview.redact.core import apply_plan, check_leaks, plan_redactions
 from casereview.redact.recognizers import mod11_check_ok
 

@@ -6,7 +6,9 @@ Batch file format (one unit per line, written by hand):
 Paragraphs use '-' for scie. Lines starting with '#' are comments.
 IDs are assigned in file order (batch_01, batch_02, ...) so they stay stable as batches are appended.
 """
-import json, pathlib, sys
+import json
+import pathlib
+import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 THEME = dict(neg="neglect", pea="physical_emotional_abuse", sx="sexual_abuse_exploitation",

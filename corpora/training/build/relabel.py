@@ -4,7 +4,10 @@ Used once per review pass: ids refer to the current compiled units.jsonl, edits 
 the hand-written batch line with the same text, so the batch files stay the single source of truth.
 Usage: python relabel.py 'add:eng=C0041,C0108' 'del:sx=C0050' 'scie:ms,hr=C0041' ...
 """
-import json, pathlib, re, sys
+import json
+import pathlib
+import re
+import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 units = {x["id"]: x for x in map(json.loads, open(HERE.parent / "units.jsonl"))}

@@ -1,6 +1,11 @@
-import json,sys,re,collections
+import collections
+import json
+import re
+import sys
+
 k=sys.argv[1]
 import os
+
 D=os.path.dirname(os.path.abspath(__file__))
 tax=open(f'{D}/taxonomy.md').read()
 themes=set(re.findall(r'^\| ([a-z_]+) \|',tax.split('## B.')[0],re.M))-{'id'}

@@ -109,5 +109,5 @@ def _restart(client, address: str | None) -> None:
         return
     try:
         client.restart_workers([address], timeout=60)
-    except Exception:  # noqa: BLE001, S110 - no nanny (threads): the task runs on, we no longer wait for it
+    except Exception:  # noqa: BLE001 - no nanny (threads): the task runs on, we no longer wait for it
         pass

@@ -68,7 +68,7 @@ def run_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, jobs: int = 
         run.summary.interrupted = True
         try:
             run.finish(time.monotonic() - started)
-        except Exception:  # noqa: BLE001, S110 - the original error matters more; the journal is replayed
+        except Exception:  # noqa: BLE001 - the original error matters more; the journal is replayed
             pass
         exc.summary = run.summary  # type: ignore[attr-defined]
         raise

@@ -46,7 +46,7 @@ class Classifier:
             return []
         texts = [u.text for u in units]
         P = self.themes.predict_proba(texts)
-        on = P >= self.themes.thresholds_
+        on = self.themes.thresholds_ <= P
         Xw = self.themes.features_.word_.transform(texts)
         item_idx = [i for i, u in enumerate(units) if u.type in ITEM_TYPES]
         S, Xs = None, None

@@ -3,36 +3,40 @@
 from __future__ import annotations
 
 import numpy as np
+from sklearn.metrics import confusion_matrix, multilabel_confusion_matrix, precision_recall_fscore_support
+from sklearn.preprocessing import MultiLabelBinarizer
 
 
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
+def _prf(y_true, y_pred, labels, average: str | None) -> tuple:
+    # zero_division=0: a label never predicted (or never present) scores 0, as the model cards have always said
+    return precision_recall_fscore_support(y_true, y_pred, labels=labels, average=average, zero_division=0)[:3]
 
 
 def theme_metrics(gold: list[list[str]], pred: list[list[str]], labels: list[str], min_support: int = 5) -> dict:
-    per, TP, FP, FN = {}, 0, 0, 0
-    for lab in labels:
-        g = np.array([lab in x for x in gold])
-        p = np.array([lab in x for x in pred])
-        tp, fp, fn = int(np.sum(g & p)), int(np.sum(~g & p)), int(np.sum(g & ~p))
-        tn = int(len(g) - tp - fp - fn)
-        P, R, F = _prf(tp, fp, fn)
-        per[lab] = {"precision": round(P, 4), "recall": round(R, 4), "f1": round(F, 4), "support": int(g.sum()),
-                    "tp": tp, "fp": fp, "fn": fn, "tn": tn}
-        TP, FP, FN = TP + tp, FP + fp, FN + fn
-    mp, mr, mf = _prf(TP, FP, FN)
+    if not gold:
+        raise ValueError("theme_metrics: no units to score")
+    binarizer = MultiLabelBinarizer(classes=labels)
+    known = set(labels)
+    G = binarizer.fit_transform([[x for x in g if x in known] for g in gold])
+    P = binarizer.transform([[x for x in p if x in known] for p in pred])
+    P_lab, R_lab, F_lab = _prf(G, P, list(range(len(labels))), None)
+    per = {}
+    for i, (lab, mcm) in enumerate(zip(labels, multilabel_confusion_matrix(G, P))):
+        (tn, fp), (fn, tp) = mcm
+        per[lab] = {"precision": round(float(P_lab[i]), 4), "recall": round(float(R_lab[i]), 4),
+                    "f1": round(float(F_lab[i]), 4), "support": int(G[:, i].sum()),
+                    "tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn)}
+    mp, mr, mf = _prf(G, P, list(range(len(labels))), "micro")
     present = [lab for lab in labels if per[lab]["support"] > 0]
     frequent = [lab for lab in labels if per[lab]["support"] >= min_support]
 
     def macro(labs, key):
+        # mean of the rounded per-label figures, as the model cards and cv_metrics.json have always reported
         return round(float(np.mean([per[lab][key] for lab in labs])), 4) if labs else 0.0
 
     return {
         "n": len(gold),
-        "micro": {"precision": round(mp, 4), "recall": round(mr, 4), "f1": round(mf, 4)},
+        "micro": {"precision": round(float(mp), 4), "recall": round(float(mr), 4), "f1": round(float(mf), 4)},
         "macro": {k: macro(present, k) for k in ("precision", "recall", "f1")},
         f"macro_support_ge{min_support}": {k: macro(frequent, k) for k in ("precision", "recall", "f1")},
         f"labels_support_ge{min_support}": frequent,
@@ -44,17 +48,23 @@ def scie_metrics(gold: list[str], ranked: list[list[str]], labels: list[str]) ->
     """ranked: each unit's categories, best first. Gold None (unlabelled) units are skipped."""
     pairs = [(g, r) for g, r in zip(gold, ranked) if g is not None]
     n = len(pairs)
-    acc = sum(r[0] == g for g, r in pairs) / n if n else 0.0
-    top2 = sum(g in r[:2] for g, r in pairs) / n if n else 0.0
-    idx = {lab: i for i, lab in enumerate(labels)}
-    cm = np.zeros((len(labels), len(labels)), dtype=int)
-    for g, r in pairs:
-        if g in idx and r[0] in idx:
-            cm[idx[g], idx[r[0]]] += 1
-    per = {}
-    for lab, i in idx.items():
-        P, R, F = _prf(int(cm[i, i]), int(cm[:, i].sum() - cm[i, i]), int(cm[i, :].sum() - cm[i, i]))
-        per[lab] = {"precision": round(P, 4), "recall": round(R, 4), "f1": round(F, 4), "support": int(cm[i].sum())}
+    if not n:
+        return {"n": 0, "accuracy": 0.0, "top2_accuracy": 0.0, "macro_f1": 0.0,
+                "per_label": {lab: {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0} for lab in labels},
+                "confusion_matrix": {"labels": labels, "rows_gold_cols_pred": [[0] * len(labels) for _ in labels]}}
+    y_true = [g for g, _ in pairs]
+    y_pred = [r[0] if r else None for _, r in pairs]
+    acc = float(np.mean([t == p for t, p in zip(y_true, y_pred)]))
+    # top_k_accuracy_score needs a score for every label; the rank lists are what the classifier gives
+    top2 = float(np.mean([g in r[:2] for g, r in pairs]))
+    # per-label figures over the pairs whose gold and prediction are both labels of this taxonomy
+    known = set(labels)
+    inside = [(t, p) for t, p in zip(y_true, y_pred) if t in known and p in known]
+    t_in, p_in = [t for t, _ in inside], [p for _, p in inside]
+    cm = confusion_matrix(t_in, p_in, labels=labels) if inside else np.zeros((len(labels), len(labels)), int)
+    P_lab, R_lab, F_lab = _prf(t_in, p_in, labels, None) if inside else ([0.0] * len(labels),) * 3
+    per = {lab: {"precision": round(float(P_lab[i]), 4), "recall": round(float(R_lab[i]), 4),
+                 "f1": round(float(F_lab[i]), 4), "support": int(cm[i].sum())} for i, lab in enumerate(labels)}
     present = [lab for lab in labels if per[lab]["support"] > 0]
     return {"n": n, "accuracy": round(acc, 4), "top2_accuracy": round(top2, 4),
             "macro_f1": round(float(np.mean([per[lab]["f1"] for lab in present])), 4) if present else 0.0,

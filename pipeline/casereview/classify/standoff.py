@@ -68,7 +68,7 @@ def _recommendations(lines: list[str]) -> list[str]:
         current: list[str] | None = None
         while i < len(lines):
             s = lines[i].strip()
-            starts = s[:1] in BULLETS and len(s) > 2 or _NUMBERED.match(s)
+            starts = (s[:1] in BULLETS and len(s) > 2) or _NUMBERED.match(s)
             if starts:
                 if current:
                     out.append(" ".join(current))

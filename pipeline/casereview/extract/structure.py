@@ -117,8 +117,8 @@ def join_lines(texts: list[str], vocabulary: set[str]) -> str:
             tail = re.match(r"\w+", text)
             tail_word = tail.group(0) if tail else ""
             hyphenated = f"{head}-{tail_word}".lower()
-            if hyphenated in vocabulary or head.lower() in item_rules()["_keep"] and \
-                    f"{head}{tail_word}".lower() not in vocabulary:
+            if hyphenated in vocabulary or (head.lower() in item_rules()["_keep"] and \
+                    f"{head}{tail_word}".lower() not in vocabulary):
                 out = out + text
             else:
                 out = out[:-1] + text
@@ -259,7 +259,7 @@ def find_items(blocks: list[Block], doc_id: str) -> list[Item]:
             # A sub-point belongs to the numbered entry above it; the entry's own text stays as it stands.
             current.subpoints = [*(current.subpoints or []), _strip_marker(block)]
             current.end = block.end
-        elif section_kind and (block.marker_kind == "number" or bullet_items and block.marker_kind == "bullet"):
+        elif section_kind and (block.marker_kind == "number" or (bullet_items and block.marker_kind == "bullet")):
             current = _new_item(items, doc_id, block, section_kind, section_title)
         else:
             current = None

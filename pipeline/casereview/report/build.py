@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from casereview.config import TaxonomyConfig
 from casereview.fileio import atomic_write_text
 from casereview.report import charts, tables
-from casereview.config import TaxonomyConfig
 from casereview.report.data import Results, load_results
 
 

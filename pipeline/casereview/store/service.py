@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sklearn.metrics import cohen_kappa_score
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
@@ -315,15 +316,15 @@ def audit_rows(session: Session, item_pk: int | None = None) -> list[dict[str, A
 
 def cohen_kappa(pairs: Sequence[tuple[Any, Any]]) -> float | None:
     """Cohen's kappa between two raters; None when undefined (no pairs, or chance agreement is 1)."""
-    n = len(pairs)
-    if n == 0:
+    if not pairs:
         return None
-    po = sum(1 for a, b in pairs if a == b) / n
-    ca, cb = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
-    pe = sum(ca[k] * cb.get(k, 0) for k in ca) / (n * n)
-    if math.isclose(pe, 1.0):
+    first, second = [str(a) for a, _ in pairs], [str(b) for _, b in pairs]
+    if len(set(first) | set(second)) < 2:  # one label used by both: chance agreement is 1, kappa undefined
         return None
-    return (po - pe) / (1 - pe)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        kappa = float(cohen_kappa_score(first, second))
+    return None if math.isnan(kappa) else kappa
 
 
 @dataclass

