@@ -52,9 +52,9 @@ def furniture_strings(pdf: Path, truth_blocks: set[str]) -> set[str]:
     for i in range(len(doc)):
         glyphs = read_page(doc[i], i + 1)
         for line in build_lines(glyphs.words):
-            if line.bottom < 0.09 * glyphs.height or line.top > 0.91 * glyphs.height:
-                if norm(line.text) not in truth_blocks:
-                    found.add(norm(line.text))
+            in_margin = line.bottom < 0.09 * glyphs.height or line.top > 0.91 * glyphs.height
+            if in_margin and norm(line.text) not in truth_blocks:
+                found.add(norm(line.text))
     doc.close()
     return found
 

@@ -12,6 +12,7 @@ by the time the stage took summed over files: the throughput of one worker in th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import sys
@@ -42,15 +43,11 @@ class PeakRSS:
         me = psutil.Process()
         while not self._stop.is_set():
             total, procs = 0, [me]
-            try:
+            with contextlib.suppress(psutil.Error):
                 procs += me.children(recursive=True)
-            except psutil.Error:
-                pass
             for proc in procs:
-                try:
+                with contextlib.suppress(psutil.Error):  # a child that has just exited
                     total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
             if total > self.peak:
                 self.peak, self.peak_procs = total, len(procs)
             self._stop.wait(self.interval)

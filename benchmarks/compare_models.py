@@ -90,8 +90,8 @@ def compare_minilm(p) -> dict:
     gold_s = [units[i].scie if units[i].is_item else None for i in cvi]
     out = {"minilm_encode_units_per_second": round(speed, 1),
            "note": "themes at the best single threshold on the folds (optimistic, same for all three)"}
-    for name, O in oof.items():
-        best = max((theme_metrics(gold, [[themes.ids[j] for j in np.flatnonzero(r >= t)] for r in O], themes.ids)
+    for name, scores in oof.items():
+        best = max((theme_metrics(gold, [[themes.ids[j] for j in np.flatnonzero(r >= t)] for r in scores], themes.ids)
                     for t in np.arange(0.1, 0.91, 0.05)), key=lambda m: m["micro"]["f1"])
         ranked = [r if r else [] for r in sc[name]]
         s = scie_metrics([g for g, r in zip(gold_s, ranked) if g and r], [r for g, r in zip(gold_s, ranked) if g and r],

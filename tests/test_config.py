@@ -60,7 +60,7 @@ def test_overrides_are_validated_like_the_file():
     changed = config.with_overrides({"process": {"time_limit_s": 5}})
     assert isinstance(changed, Config) and changed.process.time_limit_s == 5
     assert config.process.time_limit_s != 5  # the original is untouched (frozen)
-    with pytest.raises(ConfigError, match="process.time_limt_s: unknown key"):
+    with pytest.raises(ConfigError, match=r"process\.time_limt_s: unknown key"):
         config.with_overrides({"process": {"time_limt_s": 5}})
 
 

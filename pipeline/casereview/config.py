@@ -174,7 +174,7 @@ class Config(_Section):
     web: WebConfig
     source: str = Field(default="", exclude=True)
 
-    def with_overrides(self, overrides: Mapping[str, Any]) -> Self:
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Config:
         """A copy with some keys changed ({"process": {"time_limit_s": 5}}), validated like the file."""
         merged = _deep_merge(self.model_dump(), overrides)
         return _validate(merged, self.source or "overrides")

@@ -25,7 +25,7 @@ def test_discover_recurses_for_pdfs_any_case_and_keeps_explicit_files(tmp_path):
         (tmp_path / name).write_bytes(b"%PDF-1.4")
     found = {p.name for p in discover([tmp_path / "a", tmp_path / "z.docx"])}
     assert found == {"x.pdf", "y.PDF", "z.docx"}
-    with pytest.raises(InputError, match="missing.pdf"):
+    with pytest.raises(InputError, match=r"missing\.pdf"):
         discover([tmp_path / "missing.pdf"])
 
 

@@ -49,7 +49,7 @@ def test_default_url_comes_from_environment(monkeypatch, tmp_path):
 
 def test_import_stores_fields_and_refuses_unredacted(db_url):
     assert import_documents(db_url, [make_document("doc-a")]) == 1
-    with pytest.raises(ValueError, match="doc-b.pdf"):
+    with pytest.raises(ValueError, match=r"doc-b\.pdf"):
         import_documents(db_url, [make_document("doc-c"), make_document("doc-b", redacted=False)])
     with session_factory(db_url)() as s:
         assert [d.id for d in s.scalars(select(DocumentRow))] == ["doc-a"]  # nothing from the refused call

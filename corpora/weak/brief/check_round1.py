@@ -1,33 +1,70 @@
+"""Check one annotator's labels file against its batch: python check_round1.py <batch-key>."""
+
 import collections
 import json
 import re
 import sys
+from pathlib import Path
 
-k=sys.argv[1]
-import os
+HERE = Path(__file__).resolve().parent
 
-D=os.path.dirname(os.path.abspath(__file__))
-tax=open(f'{D}/taxonomy.md').read()
-themes=set(re.findall(r'^\| ([a-z_]+) \|',tax.split('## B.')[0],re.M))-{'id'}
-scie=set(re.findall(r'^\| ([a-z_]+) \|',tax.split('## B.')[1],re.M))-{'id'}
-batch={json.loads(l)['uid']:json.loads(l) for l in open(f'{D}/batch_{k}.jsonl')}
-seen=set();bad=0;c=collections.Counter()
-for i,l in enumerate(open(f'{D}/labels_{k}.jsonl'),1):
-    if not l.strip(): continue
-    try: r=json.loads(l)
-    except Exception: print('line',i,'invalid JSON'); bad+=1; continue
-    u=r.get('uid')
-    if u not in batch: print('line',i,'unknown uid',u); bad+=1; continue
-    if u in seen: print('line',i,'duplicate uid',u); bad+=1
-    seen.add(u)
-    if not isinstance(r.get('themes'),list) or any(t not in themes for t in r['themes']): print('line',i,'bad themes',r.get('themes')); bad+=1
-    typ=batch[u]['type']
-    if typ=='paragraph':
-        if r.get('scie') is not None: print('line',i,'paragraph must have scie null'); bad+=1
-    else:
-        if r.get('scie') not in scie: print('line',i,'bad scie',r.get('scie')); bad+=1
-        c[r.get('scie')]+=1
-    if r.get('scie_second') not in scie|{None}: print('line',i,'bad scie_second'); bad+=1
-missing=[u for u in batch if u not in seen]
-print(f'{len(seen)} labelled, {len(missing)} missing, {bad} problems; scie counts {dict(c)}')
-if missing: print('first missing:',missing[:5])
+
+def label_ids(taxonomy_md: str) -> tuple[set[str], set[str]]:
+    part_a, part_b = taxonomy_md.split("## B.")[:2]
+    row = re.compile(r"^\| ([a-z_]+) \|", re.M)
+    return set(row.findall(part_a)) - {"id"}, set(row.findall(part_b)) - {"id"}
+
+
+def problems(record: dict, unit: dict, themes: set[str], scie: set[str]) -> list[str]:
+    found = []
+    if not isinstance(record.get("themes"), list) or any(t not in themes for t in record["themes"]):
+        found.append(f"bad themes {record.get('themes')}")
+    if unit["type"] == "paragraph":
+        if record.get("scie") is not None:
+            found.append("paragraph must have scie null")
+    elif record.get("scie") not in scie:
+        found.append(f"bad scie {record.get('scie')}")
+    if record.get("scie_second") not in scie | {None}:
+        found.append("bad scie_second")
+    return found
+
+
+def main(key: str) -> None:
+    themes, scie = label_ids((HERE / "taxonomy.md").read_text())
+    with (HERE / f"batch_{key}.jsonl").open() as f:
+        batch = {u["uid"]: u for u in map(json.loads, f)}
+    seen: set[str] = set()
+    bad = 0
+    counts: collections.Counter = collections.Counter()
+    with (HERE / f"labels_{key}.jsonl").open() as f:
+        for i, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                print("line", i, "invalid JSON")
+                bad += 1
+                continue
+            uid = record.get("uid")
+            if uid not in batch:
+                print("line", i, "unknown uid", uid)
+                bad += 1
+                continue
+            if uid in seen:
+                print("line", i, "duplicate uid", uid)
+                bad += 1
+            seen.add(uid)
+            for problem in problems(record, batch[uid], themes, scie):
+                print("line", i, problem)
+                bad += 1
+            if batch[uid]["type"] != "paragraph":
+                counts[record.get("scie")] += 1
+    missing = [u for u in batch if u not in seen]
+    print(f"{len(seen)} labelled, {len(missing)} missing, {bad} problems; scie counts {dict(counts)}")
+    if missing:
+        print("first missing:", missing[:5])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -8,6 +8,7 @@ nanny) because a running Python task cannot be cancelled in place.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,6 @@ def _police(client, pending: set, futures: dict, started: dict, limits: Limits, 
 def _restart(client, address: str | None) -> None:
     if not address:
         return
-    try:
+    # no nanny (threads): the task runs on, we no longer wait for it
+    with contextlib.suppress(Exception):
         client.restart_workers([address], timeout=60)
-    except Exception:  # noqa: BLE001 - no nanny (threads): the task runs on, we no longer wait for it
-        pass

@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from casereview.contracts import path_key  # noqa: F401 (re-exported)
 from casereview.fileio import atomic_write_json, atomic_write_text  # noqa: F401 (re-exported)
@@ -37,7 +37,7 @@ class Journal:
         self.journal_path = self.out_dir / JOURNAL_NAME
         self.entries: dict[str, dict[str, Any]] = {}  # keyed by the input's absolute path
         self.stored: dict[str, set[str]] = {}  # db key -> document ids already loaded
-        self._fh = None
+        self._fh: TextIO | None = None
 
     # -- reading --------------------------------------------------------------------------------------
     def load(self) -> None:
@@ -86,9 +86,10 @@ class Journal:
         self._apply(record)  # memory first: an interrupt after this still gets the record compacted
         if self._fh is None:
             self._fh = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115 - open for the whole run
-        self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        fh = self._fh
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
 
     def compact(self) -> None:
         """Fold the journal into manifest.json (atomic), then empty the journal.

@@ -173,8 +173,9 @@ class LocalPool:
 
     def _collect(self, on_result: ResultCallback) -> None:
         by_conn = {id(w.conn): w for w in self.workers}
-        for conn in wait([w.conn for w in self.workers], timeout=self.limits.poll_interval_s):
-            worker = by_conn[id(conn)]
+        for ready in wait([w.conn for w in self.workers], timeout=self.limits.poll_interval_s):
+            worker = by_conn[id(ready)]
+            conn = worker.conn
             if worker not in self.workers:
                 continue  # retired earlier in this round
             try:
@@ -188,7 +189,8 @@ class LocalPool:
             elif kind == "done":
                 task, worker.task = worker.task, None
                 worker.done += 1
-                on_result(task, payload)
+                if task is not None:  # a result always answers the task the worker was sent
+                    on_result(task, payload)
                 if (worker.done >= self.limits.max_tasks_per_child or not worker.proc.is_alive()
                         or worker.rss_mb() > self.limits.recycle_above_mb):
                     self._retire(worker, respawn=bool(self._queue))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from casereview.batch import outputs
 from casereview.batch.inputs import discover, hash_inputs
@@ -16,6 +17,9 @@ from casereview.batch.pool import Limits, LocalPool, Task
 from casereview.batch.worker import FileResult
 from casereview.config import Config, ProcessConfig, load_config
 from casereview.contracts import ErrorInfo, ManifestEntry, path_key
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 @dataclass
@@ -66,10 +70,8 @@ def run_batch(inputs: Iterable[str | Path], out_dir: str | Path, *, jobs: int = 
                 _execute(run, backend, jobs, scheduler, stages)
     except BaseException as exc:  # Ctrl-C, or workers that cannot start: leave a consistent manifest
         run.summary.interrupted = True
-        try:
+        with contextlib.suppress(Exception):  # the original error matters more; the journal is replayed
             run.finish(time.monotonic() - started)
-        except Exception:  # noqa: BLE001 - the original error matters more; the journal is replayed
-            pass
         exc.summary = run.summary  # type: ignore[attr-defined]
         raise
     run.finish(time.monotonic() - started)
@@ -110,12 +112,13 @@ class _Run:
         paths = discover(inputs)
         files, unreadable = hash_inputs(paths)
         self.summary.inputs = len(paths)
-        for path, reason in unreadable:
-            self.this_run.add(path_key(path))
-            self._record(ManifestEntry.for_input(path, "").fail("unreadable", f"{path.name}: cannot be read ({reason})"))
+        for bad_path, reason in unreadable:
+            self.this_run.add(path_key(bad_path))
+            self._record(ManifestEntry.for_input(bad_path, "").fail(
+                "unreadable", f"{bad_path.name}: cannot be read ({reason})"))
         by_sha: dict[str, Task] = {}
         for f in files:
-            path = str(f.path)
+            path = str(f.path)  # the manifest's key: the path as given, a string
             self.this_run.add(path_key(path))
             if f.sha256 in self.done:
                 self._reuse(path, f.sha256)
@@ -189,6 +192,7 @@ class _Run:
 
     def _catch_up_db(self) -> None:
         """Documents finished (now or by an earlier run) but not yet in this database, e.g. after a kill."""
+        assert self.db_url is not None  # called only with a database
         key = outputs.db_key(self.db_url)
         stored = self.journal.stored.get(key, set())
         db_file = outputs.sqlite_file(self.db_url)
@@ -221,7 +225,8 @@ class _Progress:
     def __init__(self, enabled: bool, total: int, console: Any = None):
         self.enabled, self.total, self.console = enabled, total, console
         self.ok = self.failed = 0
-        self._progress = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> Self:
         if self.enabled and self.total:
@@ -248,7 +253,7 @@ class _Progress:
             self.failed += 1
         else:
             self.ok += 1
-        if self._progress is not None:
+        if self._progress is not None and self._task is not None:
             self._progress.update(self._task, advance=1, counts=f"ok {self.ok} · failed {self.failed}")
 
     def __exit__(self, *exc: object) -> None:

@@ -17,7 +17,7 @@ def read_units(path: Path):
 
     units, seen = [], set()
     try:
-        fh = open(path, encoding="utf-8")
+        fh = open(path, encoding="utf-8")  # noqa: SIM115 - opened apart from `with` so a read error is told apart
     except OSError as exc:
         raise ValueError(f"{path}: cannot read ({exc.strerror})") from None
     with fh:

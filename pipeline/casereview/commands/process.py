@@ -48,8 +48,8 @@ def register(app: typer.Typer) -> None:
         except BatchSetupError as exc:
             die(str(exc))
         except KeyboardInterrupt as exc:
-            summary = getattr(exc, "summary", None)
-            done = f"{summary.processed} file(s) finished in this run; " if summary else ""
+            partial = getattr(exc, "summary", None)
+            done = f"{partial.processed} file(s) finished in this run; " if partial else ""
             die(f"interrupted: {done}progress is saved in {out / 'manifest.json'}. "
                 f"Run the same command again to resume.", code=130)
         _print_summary(summary)

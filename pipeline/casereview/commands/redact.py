@@ -9,7 +9,8 @@ Without --out the result goes to stdout. Errors are one line naming the file and
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -34,12 +35,13 @@ def register(app: typer.Typer) -> None:
             die("give a Document JSON or --text-file IN.txt")
         if document is not None and text_file is not None:
             die("give a Document JSON or --text-file IN.txt, not both")
-        source = text_file or document
+        source = text_file if text_file is not None else document
+        assert source is not None  # one of the two, checked above
         result = _redact_file(source, settings, as_text=text_file is not None, die=die)
         _write(result, out, die)
 
 
-def _redact_file(path: Path, settings: RedactConfig, *, as_text: bool, die) -> str:
+def _redact_file(path: Path, settings: RedactConfig, *, as_text: bool, die: Callable[[str], NoReturn]) -> str:
     from casereview.contracts import ContractError, Document
     from casereview.redact import LeakError, redact_document, redact_text
 

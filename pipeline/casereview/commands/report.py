@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
             output = build_report(results, out, db_url=db, taxonomy=settings.taxonomy)
         except (FileNotFoundError, TaxonomyError) as exc:
             die(str(exc))
-        typer.echo(f"Report: {output.html} (tables also in {output.xlsx.name} and {len(output.csv)} CSV files)")
+        sheet = output.xlsx.name if output.xlsx else "no spreadsheet"
+        typer.echo(f"Report: {output.html} (tables also in {sheet} and {len(output.csv)} CSV files)")
         if not output.verified_from_db:
             typer.echo("No QA database read: verification shown as 'not verified'.")

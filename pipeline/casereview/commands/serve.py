@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
             web_app = create_app(resolve_db_url(db), config=settings)
         except TaxonomyError as exc:
             die(str(exc))
-        except Exception as exc:  # a bad URL or unreachable database: name the problem, not a traceback
+        except Exception as exc:  # noqa: BLE001 - a bad URL or unreachable database: name the problem, not a traceback
             die(f"cannot open the database: {exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}")
         typer.echo(f"casereview QA on http://{host}:{port}/ (Ctrl-C to stop)")
         uvicorn.run(web_app, host=host, port=port, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,

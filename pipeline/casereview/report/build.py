@@ -145,7 +145,10 @@ def key_numbers(results: Results, frames: dict[str, pd.DataFrame]) -> str:
 
 def render_html(results: Results, frames: dict[str, pd.DataFrame], figs: dict[str, str], verified: bool) -> str:
     n = iter(range(1, 100))
-    section = lambda title, body: f"<h2>{html.escape(title)}</h2>{body}"
+
+    def section(title: str, body: str) -> str:
+        return f"<h2>{html.escape(title)}</h2>{body}"
+
     parts = [
         section("Reports", table_html("status", frames["status"], next(n))
                 + (table_html("errors", frames["errors"], next(n)) if len(frames["errors"]) else "")

@@ -101,7 +101,7 @@ def verification_table(counts: dict[tuple[str, str], int] | None) -> pd.DataFram
                 sel[status] += n
         total = sum(sel.values())
         verified, pending = sel.get("verified", 0), sel.get("pending", 0)
-        rows.append({"Items": {"recommendation": "Recommendations", "finding": "Findings"}.get(kind, "All items"),
+        rows.append({"Items": {"recommendation": "Recommendations", "finding": "Findings"}.get(kind or "", "All items"),
                      "Total": total, "Verified": verified, "Pending": pending,
                      "Other": total - verified - pending, "% verified": pct(verified, total)})
     return pd.DataFrame(rows, columns=columns)

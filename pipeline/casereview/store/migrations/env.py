@@ -24,7 +24,10 @@ def _run(connection) -> None:
 
 
 def _url() -> str:
-    return os.environ.get("CASEREVIEW_DB") or config.get_main_option("sqlalchemy.url")
+    url = os.environ.get("CASEREVIEW_DB") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no database URL: set CASEREVIEW_DB or sqlalchemy.url in alembic.ini")
+    return url
 
 
 def run_offline() -> None:

@@ -1,7 +1,7 @@
 """initial schema: documents, items, users, sessions, login attempts, append-only audit trail
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 23:41:09.268627
 """
 import sqlalchemy as sa
