@@ -136,17 +136,20 @@ class Document:
         if not isinstance(data, dict):
             raise ContractError("a Document must be a JSON object")
         if data.get("schema") != DOCUMENT_SCHEMA:
-            raise ContractError(f"unsupported schema {data.get('schema')!r}; expected {DOCUMENT_SCHEMA!r}")
+            # offending values are never quoted: a field of an unredacted document can hold a name
+            raise ContractError(f"unsupported schema; expected {DOCUMENT_SCHEMA!r}")
         for key in ("id", "source", "status", "text", "pages", "sections", "items", "redactions"):
             if key not in data:
                 raise ContractError(f"missing key {key!r}")
         if data["status"] not in STATUSES:
-            raise ContractError(f"invalid status {data['status']!r}")
+            raise ContractError(f"invalid status; expected one of {', '.join(STATUSES)}")
+        if not isinstance(data["text"], str):
+            raise ContractError("'text' must be a string")
         try:
             items = [Item(**_known(Item, i)) for i in data["items"]]
             for item in items:
                 if item.kind not in ITEM_KINDS:
-                    raise ContractError(f"invalid item kind {item.kind!r}")
+                    raise ContractError(f"invalid item kind; expected one of {', '.join(ITEM_KINDS)}")
             return cls(
                 id=str(data["id"]),
                 source=Source(**_known(Source, data["source"])),
