@@ -23,8 +23,9 @@ from tests.store.seed import database_url, make_document
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
-    """Every store test runs on SQLite, and on PostgreSQL too when CASEREVIEW_TEST_PG_URL names a server."""
-    yield from database_url(request.param, tmp_path)
+    """Every store test runs on SQLite and on PostgreSQL (a throw-away cluster, or CASEREVIEW_TEST_PG_URL)."""
+    server = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    yield from database_url(request.param, tmp_path, server)
 
 
 def test_sqlite_is_wal_with_foreign_keys_and_migrated(db_url):
@@ -49,7 +50,7 @@ def test_default_url_comes_from_environment(monkeypatch, tmp_path):
 
 def test_import_stores_fields_and_refuses_unredacted(db_url):
     assert import_documents(db_url, [make_document("doc-a")]) == 1
-    with pytest.raises(ValueError, match="doc-b.pdf"):
+    with pytest.raises(ValueError, match=r"doc-b\.pdf"):
         import_documents(db_url, [make_document("doc-c"), make_document("doc-b", redacted=False)])
     with session_factory(db_url)() as s:
         assert [d.id for d in s.scalars(select(DocumentRow))] == ["doc-a"]  # nothing from the refused call
