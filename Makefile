@@ -6,7 +6,7 @@ CR     := $(VENV)/bin/casereview
 STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-redact bench-queue bench-all lint typecheck test-postgres
+.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-redact bench-all lint typecheck test-postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,10 +59,6 @@ bench-redact: venv
 
 bench: venv
 	$(PY) benchmarks/bench_process.py --shared $(SHARED) --out benchmarks/results/process.json
-
-# The QA queue at 100,000 synthetic items on SQLite: p50/p95 per filter, with and without the queue indexes.
-bench-queue: venv
-	$(PY) benchmarks/bench_queue.py --items 100000 --out benchmarks/results/queue.json
 
 bench-all: bench-extract bench-redact evaluate evaluate-in-pool bench bench-queue
 
