@@ -60,7 +60,7 @@ bench-redact: venv
 bench: venv
 	$(PY) benchmarks/bench_process.py --shared $(SHARED) --out benchmarks/results/process.json
 
-bench-all: bench-extract bench-redact evaluate evaluate-in-pool bench bench-queue
+bench-all: bench-extract bench-redact evaluate evaluate-in-pool bench
 
 lint: venv
 	$(VENV)/bin/ruff check pipeline tests benchmarks corpora scripts
