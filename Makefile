@@ -6,7 +6,7 @@ CR     := $(VENV)/bin/casereview
 STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-redact bench-all lint typecheck
+.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-redact bench-all lint typecheck test-postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Debian packages the end-to-end browser test needs (chromium); a no-op when already there.
+# Debian packages the tests need: chromium (end-to-end browser test) and postgresql (the PostgreSQL copies
+# of the store and web tests run on a throw-away cluster that tests/conftest.py starts); no-op when present.
 system-deps:
 	bash scripts/install-system-deps.sh
 
@@ -28,6 +29,10 @@ demo: venv
 # The quality gates run first: CI (.ci/run -> make test) fails on a lint or type error.
 test: venv system-deps lint typecheck
 	$(PY) -m pytest -q
+
+# Only the PostgreSQL copies of the store and web tests (CASEREVIEW_TEST_PG_URL, else a local throw-away cluster).
+test-postgres: venv system-deps
+	$(PY) -m pytest -q tests/store tests/web -k postgresql -m "not browser"
 
 test-fast: venv
 	$(PY) -m pytest -q -m "not slow and not browser"

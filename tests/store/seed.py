@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,17 +89,14 @@ def make_document(doc_id: str = "doc-001", *, redacted: bool = True, n_items: in
                     themes=[ThemeRollup(id="information_sharing", score=0.8, passages=[])])
 
 
-def database_url(kind: str, tmp_path: Path) -> Iterator[str]:
-    """A fresh empty database: SQLite in tmp_path, or a throw-away database on the PostgreSQL server named
-    by CASEREVIEW_TEST_PG_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres); skips without it."""
+def database_url(kind: str, tmp_path: Path, server: str | None = None) -> Iterator[str]:
+    """A fresh empty database: SQLite in tmp_path, or a throw-away database on the PostgreSQL server at
+    `server` (the session fixture `postgres_url`: CASEREVIEW_TEST_PG_URL or a temporary local cluster)."""
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'cr.db'}"
         return
-    import pytest
-
-    server = os.environ.get("CASEREVIEW_TEST_PG_URL")
     if not server:
-        pytest.skip("set CASEREVIEW_TEST_PG_URL to run these tests on PostgreSQL too")
+        raise ValueError(f"database_url({kind!r}) needs the PostgreSQL server URL")
     from casereview.store import db as store_db
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url

@@ -23,8 +23,9 @@ from tests.store.seed import database_url, make_document
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
-    """Every store test runs on SQLite, and on PostgreSQL too when CASEREVIEW_TEST_PG_URL names a server."""
-    yield from database_url(request.param, tmp_path)
+    """Every store test runs on SQLite and on PostgreSQL (a throw-away cluster, or CASEREVIEW_TEST_PG_URL)."""
+    server = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    yield from database_url(request.param, tmp_path, server)
 
 
 def test_sqlite_is_wal_with_foreign_keys_and_migrated(db_url):

@@ -17,8 +17,9 @@ ROLES = ("admin", "reviewer", "qa", "researcher")
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
-    """SQLite always; PostgreSQL as well when CASEREVIEW_TEST_PG_URL names a server."""
-    yield from database_url(request.param, tmp_path)
+    """SQLite always; PostgreSQL as well (a local throw-away cluster unless CASEREVIEW_TEST_PG_URL names one)."""
+    server = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    yield from database_url(request.param, tmp_path, server)
 
 
 @pytest.fixture()
