@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import yaml
 
-from casereview.contracts import Item, Page, Section
+from casereview.contracts import Item, ItemKind, Page, Section
 from casereview.extract.layout import Line
 from casereview.settings import RESOURCES_DIR
 
@@ -276,10 +276,9 @@ def find_items(blocks: list[Block], doc_id: str) -> list[Item]:
         if block.kind != "paragraph":
             current = None
             continue
-        numbered_parent = current is not None and current.number is not None
         if block.marker_kind == "labelled":
             current = _new_item(items, doc_id, block, block.labelled_kind or "recommendation", section_title)
-        elif numbered_parent and block.marker_kind in ("sub", "bullet"):
+        elif current is not None and current.number is not None and block.marker_kind in ("sub", "bullet"):
             # A sub-point belongs to the numbered entry above it; the entry's own text stays as it stands.
             current.subpoints = [*(current.subpoints or []), _strip_marker(block)]
             current.end = block.end
@@ -304,7 +303,8 @@ def _strip_marker(block: Block) -> str:
 def _new_item(items: list[Item], doc_id: str, block: Block, kind: str, section: str | None) -> Item:
     text = block.text
     skip = _marker_length(block)
-    item = Item(id=f"{doc_id}-i{len(items) + 1:03d}", kind=kind, number=block.marker,
+    item_kind: ItemKind = "finding" if kind == "finding" else "recommendation"
+    item = Item(id=f"{doc_id}-i{len(items) + 1:03d}", kind=item_kind, number=block.marker,
                 text=text[skip:].strip(), start=block.start + skip, end=block.end, section=section)
     items.append(item)
     return item
