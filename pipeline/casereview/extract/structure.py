@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import yaml
 
-from casereview.contracts import Item, Page, Section
+from casereview.contracts import Item, ItemKind, Page, Section
 from casereview.extract.layout import Line
 from casereview.settings import RESOURCES_DIR
 
@@ -103,28 +103,52 @@ def _continues(block: Block, previous: Line, line: Line, pitch: float) -> bool:
 # -- blocks to text --------------------------------------------------------------------------------------
 
 
+_TRAILING_WORD = re.compile(r"\w*$")
+_LEADING_WORD = re.compile(r"\w+")
+_LONGEST_WORD = 100  # a carried word is cut to this: no dictionary word is longer, and it keeps joining linear
+
+
+def _word_before_hyphen(text: str) -> str:
+    """The word characters that end `text`, a final hyphen set aside (one line, so linear overall)."""
+    core = text[:-1] if text.endswith("-") else text
+    match = _TRAILING_WORD.search(core)
+    return match.group(0) if match else ""
+
+
 def join_lines(texts: list[str], vocabulary: set[str]) -> str:
-    """Join a paragraph's lines: a word hyphenated across a line break is mended."""
-    out = ""
-    for text in texts:
-        text = text.strip()
-        if not out:
-            out = text
+    """Join a paragraph's lines: a word hyphenated across a line break is mended.
+
+    Linear in the paragraph's length: only the new line is scanned, and the word that
+    ends the text so far is carried along instead of being searched for in the whole
+    growing paragraph (which made 100 pages without a full stop take minutes).
+    """
+    parts: list[str] = []
+    head = ""  # word characters ending the joined text, before its final hyphen if any
+    for raw in texts:
+        text = raw.strip()
+        if not parts:
+            if text:
+                parts.append(text)
+                head = _word_before_hyphen(text)
             continue
-        match = re.search(r"(\w+)-$", out)
-        if match and text[:1].islower():
-            head = match.group(1)
-            tail = re.match(r"\w+", text)
+        own = _word_before_hyphen(text)
+        core = text[:-1] if text.endswith("-") else text
+        if head and parts[-1].endswith("-") and text[:1].islower():
+            tail = _LEADING_WORD.match(text)
             tail_word = tail.group(0) if tail else ""
             hyphenated = f"{head}-{tail_word}".lower()
-            if hyphenated in vocabulary or (head.lower() in item_rules()["_keep"] and \
-                    f"{head}{tail_word}".lower() not in vocabulary):
-                out = out + text
+            if hyphenated in vocabulary or (head.lower() in item_rules()["_keep"] and
+                                            f"{head}{tail_word}".lower() not in vocabulary):
+                parts.append(text)
             else:
-                out = out[:-1] + text
+                parts[-1] = parts[-1][:-1]
+                parts.append(text)
+                # the mended word continues into this line when the line is one word
+                own = (head + core)[-_LONGEST_WORD:] if own == core else own
         else:
-            out = f"{out} {text}"
-    return out
+            parts.append(" " + text)
+        head = own
+    return "".join(parts)
 
 
 def document_vocabulary(lines: list[Line]) -> set[str]:
@@ -252,10 +276,9 @@ def find_items(blocks: list[Block], doc_id: str) -> list[Item]:
         if block.kind != "paragraph":
             current = None
             continue
-        numbered_parent = current is not None and current.number is not None
         if block.marker_kind == "labelled":
             current = _new_item(items, doc_id, block, block.labelled_kind or "recommendation", section_title)
-        elif numbered_parent and block.marker_kind in ("sub", "bullet"):
+        elif current is not None and current.number is not None and block.marker_kind in ("sub", "bullet"):
             # A sub-point belongs to the numbered entry above it; the entry's own text stays as it stands.
             current.subpoints = [*(current.subpoints or []), _strip_marker(block)]
             current.end = block.end
@@ -280,7 +303,8 @@ def _strip_marker(block: Block) -> str:
 def _new_item(items: list[Item], doc_id: str, block: Block, kind: str, section: str | None) -> Item:
     text = block.text
     skip = _marker_length(block)
-    item = Item(id=f"{doc_id}-i{len(items) + 1:03d}", kind=kind, number=block.marker,
+    item_kind: ItemKind = "finding" if kind == "finding" else "recommendation"
+    item = Item(id=f"{doc_id}-i{len(items) + 1:03d}", kind=item_kind, number=block.marker,
                 text=text[skip:].strip(), start=block.start + skip, end=block.end, section=section)
     items.append(item)
     return item
