@@ -36,3 +36,10 @@ def test_a_name_in_the_file_name_does_not_survive():
     assert "quarrington" not in doc.source.file.lower()
     assert doc.source.file.endswith("-review.pdf")
     assert "Zebedee" not in doc.to_json()
+
+
+def test_file_name_keeps_its_extension_when_a_name_token_equals_it():
+    from casereview.redact.core import Plan, redact_file_name
+
+    plan = Plan(spans=[], replacements=[], leak_tokens={"Pdf", "Jane"}, finder=None)  # type: ignore[arg-type]
+    assert redact_file_name("Jane-review_resources__2.pdf", plan) == "REDACTED-review_resources__2.pdf"

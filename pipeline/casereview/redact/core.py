@@ -130,7 +130,7 @@ def caps_run_entities(text: str, nlp) -> list:
 
     found = []
     with nlp.select_pipes(enable=["tok2vec", "ner"]):
-        for match, doc in zip(runs, nlp.pipe(recase(m) for m in runs)):
+        for match, doc in zip(runs, nlp.pipe(recase(m) for m in runs), strict=True):
             found += [CharSpanEntity(ent, match.start(), text) for ent in doc.ents
                       if ent.label_ == "PERSON" or (ent.label_ == "ORG" and all(t.is_title for t in ent))]
     return found
@@ -280,7 +280,7 @@ def apply_plan(text: str, plan: Plan) -> tuple[str, list[Redaction], OffsetMap]:
     pieces, redactions = [], []
     old_starts, old_ends, new_starts, new_ends = [], [], [], []
     cursor, new_len = 0, 0
-    for span, replacement in zip(plan.spans, plan.replacements):
+    for span, replacement in zip(plan.spans, plan.replacements, strict=True):
         pieces.append(text[cursor:span.start])
         new_len += span.start - cursor
         redactions.append(Redaction(start=new_len, end=new_len + len(replacement), label=span.label,
@@ -358,13 +358,15 @@ def redact_file_name(name: str, plan: Plan) -> str:
     """File names often carry the child's name ("Jane-Doe-PFD-report.pdf"): replace any word of it that is
     a detected name token, so the name does not travel on in manifests, the database or exports."""
     tokens = {t.casefold() for t in plan.leak_tokens}
-    return re.sub(r"[^\W\d_]+", lambda m: "REDACTED" if m.group().casefold() in tokens else m.group(), name)
+    stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
+    stem = re.sub(r"[^\W\d_]+", lambda m: "REDACTED" if m.group().casefold() in tokens else m.group(), stem)
+    return stem + dot + extension  # the extension is never a name: "..._2.pdf" stays ".pdf"
 
 
 def surface_replacer(text: str, plan: Plan):
     """Replace, in other strings (item texts, titles), the exact strings redacted in the text."""
     table: dict[str, str] = {}
-    for span, replacement in zip(plan.spans, plan.replacements):
+    for span, replacement in zip(plan.spans, plan.replacements, strict=True):
         table.setdefault(text[span.start:span.end].casefold(), replacement)
     if not table:
         return lambda s: s

@@ -82,8 +82,8 @@ class NameFinder:
         self.protected = sorted(protected)
         self._protected_starts = [p[0] for p in self.protected]
         self._longest_protected = max((e - s for s, e in self.protected), default=0)
-        self._lowercase_words = None
-        self._index = None
+        self._lowercase_words: set[str] | None = None
+        self._index: dict[str, list[tuple[int, int, str]]] | None = None
         self._pos: dict[int, str] = {}
 
     # -- cleaning one mention ------------------------------------------------------------------------
@@ -435,7 +435,7 @@ def propagate(finder: NameFinder, people: list[Person]) -> list[tuple[int, int, 
     for index in sorted(range(len(people)), key=lambda i: people[i].mentions):
         for token in people[index].tokens:
             token_owner[token] = index
-    spans = []
+    spans: list[tuple[int, int, int]] = []
     for token, index in token_owner.items():
         if len(token) < 2 or token in finder.allow:
             continue
