@@ -204,7 +204,8 @@ def test_export_labels_endpoint_and_cli(clients, env, tmp_path):
 
     qa = clients["qa"]
     item = _first_pending(qa)
-    qa.post(f"/api/items/{item['pk']}/accept", json={}, headers={"X-CSRF-Token": csrf_of(qa)})
+    qa.post(f"/api/items/{item['pk']}/accept", json={"version": item["version"]},
+            headers={"X-CSRF-Token": csrf_of(qa)})
     out = tmp_path / "labels.jsonl"
     result = CliRunner().invoke(cli, ["export-labels", "--out", str(out), "--db", env["url"]])
     assert result.exit_code == 0, result.output
@@ -280,11 +281,25 @@ def test_logs_hold_no_item_text(clients, caplog):
     rev.post("/api/import", json={"documents": [json.loads(doc.to_json())]}, headers={"X-CSRF-Token": csrf_of(rev)})
     first, second = qa.get("/api/queue").json()["items"][:2]
     token = csrf_of(qa)
-    qa.post(f"/api/items/{first['pk']}/accept", json={}, headers={"X-CSRF-Token": token})
-    qa.post(f"/api/items/{second['pk']}/labels", json={"scie": "tools", "themes": []}, headers={"X-CSRF-Token": token})
+    qa.post(f"/api/items/{first['pk']}/accept", json={"version": first["version"]}, headers={"X-CSRF-Token": token})
+    qa.post(f"/api/items/{second['pk']}/labels", json={"scie": "tools", "themes": [], "version": second["version"]},
+            headers={"X-CSRF-Token": token})
     qa.get(f"/items/{second['pk']}?status=all")
     assert caplog.records, "nothing was logged: the check would be empty"
     assert "INSERT INTO" in caplog.text  # the statement log was on
     for item in doc.items:
         assert item.text not in caplog.text
         assert item.text[:30] not in caplog.text
+
+
+def test_api_write_requires_version(clients):
+    qa = clients["qa"]
+    item = _first_pending(qa)
+    token = csrf_of(qa)
+    for body in ({}, {"version": "1"}, {"version": None}):
+        r = qa.post(f"/api/items/{item['pk']}/accept", json=body, headers={"X-CSRF-Token": token})
+        assert r.status_code == 422, (body, r.text)
+        assert "version" in r.json()["detail"]
+    assert qa.get(f"/api/items/{item['pk']}").json()["version"] == item["version"]
+    r = qa.post(f"/api/items/{item['pk']}/accept", json={"version": item["version"]}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200

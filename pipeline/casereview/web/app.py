@@ -495,6 +495,10 @@ def create_app(
         item = get_item(db, pk)
         if not isinstance(body, dict):
             raise HTTPException(422, "expected a JSON object")
+        version = body.get("version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            # Lost-update protection must not depend on the client choosing to send it.
+            raise HTTPException(422, "version (the item's current version, an integer) is required")
         themes = body.get("themes")
         if themes is not None and not (isinstance(themes, list) and all(isinstance(t, str) for t in themes)):
             raise HTTPException(422, "themes must be a list of theme ids")
@@ -507,7 +511,7 @@ def create_app(
                 scie=body.get("scie"),
                 themes=themes,
                 comment=body.get("comment"),
-                expected_version=body.get("version"),
+                expected_version=version,
                 scie_ids=[c.id for c in taxonomy.scie],
                 theme_ids=[t.id for t in taxonomy.themes],
             )
