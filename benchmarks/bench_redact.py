@@ -134,7 +134,7 @@ def conll_gold(path: Path, person_tags: set[str]):
 
 def conll_doc(tokens, tags, person_tags):
     text, spans, current = "", [], None
-    for token, tag in zip(tokens, tags):
+    for token, tag in zip(tokens, tags, strict=False):
         start = len(text)
         text += token + " "
         kind, _, entity = tag.partition("-")

@@ -73,7 +73,7 @@ def compare_minilm(p) -> dict:
             s = LinearSVC(C=0.5, class_weight="balanced").fit(Xtr, Y[tri, j]).decision_function(Xte)
             oof["tfidf_svc"][te, j] = 1 / (1 + np.exp(-2 * s))
         it = [i for i in tri if units[i].is_item and units[i].scie]
-        ie = [(k, i) for k, i in zip(te, tei) if units[i].is_item and units[i].scie]
+        ie = [(k, i) for k, i in zip(te, tei, strict=False) if units[i].is_item and units[i].scie]
         if ie:
             from sklearn.calibration import CalibratedClassifierCV
 
@@ -83,7 +83,7 @@ def compare_minilm(p) -> dict:
             Xi = Xte[[tei.index(i) for _, i in ie]]
             Pa, Pb = a.predict_proba(Xi), b.predict_proba(E[[i for _, i in ie]])
             for name, P in (("tfidf_svc", Pa), ("minilm_lr", Pb), ("average", (Pa + Pb) / 2)):
-                for (k, _), row in zip(ie, P):
+                for (k, _), row in zip(ie, P, strict=False):
                     sc[name][k] = [str(a.classes_[c]) for c in np.argsort(-row)]
     oof["average"] = (oof["tfidf_svc"] + oof["minilm_lr"]) / 2
     gold = [list(units[i].themes) for i in cvi]
@@ -94,7 +94,7 @@ def compare_minilm(p) -> dict:
         best = max((theme_metrics(gold, [[themes.ids[j] for j in np.flatnonzero(r >= t)] for r in scores], themes.ids)
                     for t in np.arange(0.1, 0.91, 0.05)), key=lambda m: m["micro"]["f1"])
         ranked = [r if r else [] for r in sc[name]]
-        s = scie_metrics([g for g, r in zip(gold_s, ranked) if g and r], [r for g, r in zip(gold_s, ranked) if g and r],
+        s = scie_metrics([g for g, r in zip(gold_s, ranked, strict=False) if g and r], [r for g, r in zip(gold_s, ranked, strict=False) if g and r],
                          scie.ids)
         out[name] = {"themes_micro_f1": best["micro"]["f1"],
                      "themes_macro_f1_support_ge5": best["macro_support_ge5"]["f1"],

@@ -306,7 +306,7 @@ def _render_block(block: Any, heading: str, st: dict[str, ParagraphStyle], text_
             entry = {"text": entry} if isinstance(entry, str) else entry
             add(Paragraph(escape(entry["text"]), st["item"], bulletText=f"{n}."), f"{n}. {entry['text']}")
             subpoints = list(entry.get("subpoints", []))
-            for letter, sub in zip("abcdefghij", subpoints):
+            for letter, sub in zip("abcdefghij", subpoints, strict=False):
                 add(Paragraph(escape(sub), st["sub"], bulletText=f"{letter})"), f"{letter}) {sub}")
             if kind:
                 truth["items"].append({"n": str(n), "text": entry["text"], "kind": kind,

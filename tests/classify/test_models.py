@@ -33,7 +33,7 @@ def test_theme_tagger_learns_and_has_per_label_thresholds():
 
 
 def test_theme_tagger_validates_inputs():
-    X, Y, groups, labels, _ = _data()
+    X, Y, _groups, labels, _ = _data()
     with pytest.raises(ValueError, match="one row per text"):
         ThemeTagger(labels=labels).fit(X[:-1], Y)
     with pytest.raises(ValueError, match="columns"):

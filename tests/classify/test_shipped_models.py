@@ -47,7 +47,7 @@ def test_dvc_pipeline_parses():
     if shutil.which("dvc") is None and not (ROOT / ".venv/bin/dvc").exists():
         pytest.skip("dvc not installed")
     dvc = shutil.which("dvc") or str(ROOT / ".venv/bin/dvc")
-    res = subprocess.run([dvc, "stage", "list"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    res = subprocess.run([dvc, "stage", "list"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert res.returncode == 0, res.stderr
     assert "train" in res.stdout and "evaluate" in res.stdout
 

@@ -143,7 +143,7 @@ def test_pages_cover_the_text_in_order(each):
     doc = each.doc
     assert [p.number for p in doc.pages] == list(range(1, each.truth["pages"] + 1))
     assert doc.pages[0].start == 0 and doc.pages[-1].end == len(doc.text)
-    for before, after in zip(doc.pages, doc.pages[1:]):
+    for before, after in zip(doc.pages, doc.pages[1:], strict=False):
         assert before.start <= before.end <= after.start <= after.end
         assert after.start - before.end <= 2  # only the blank line between blocks is outside a page
     # The first line of body text on page 2 lies in page 2's span.

@@ -46,7 +46,7 @@ class Case:
 
 
 def mod11_check(digits9: str) -> int | None:
-    remainder = sum(int(d) * w for d, w in zip(digits9, range(10, 1, -1))) % 11
+    remainder = sum(int(d) * w for d, w in zip(digits9, range(10, 1, -1), strict=False)) % 11
     check = (11 - remainder) % 11
     return None if check == 10 else check
 

@@ -68,7 +68,7 @@ def test_tables_count_themes_scie_and_items(results, tmp_path):
 
 def test_taxonomy_labels_are_used(results, tmp_path):
     out = build_report(results, tmp_path / "report.html")
-    labels = dict(zip(out.tables["themes"]["Theme id"], out.tables["themes"]["Theme"]))
+    labels = dict(zip(out.tables["themes"]["Theme id"], out.tables["themes"]["Theme"], strict=False))
     assert labels["neglect"] == "Neglect"  # from corpora/taxonomy/themes.yaml
 
 

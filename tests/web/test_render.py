@@ -37,7 +37,7 @@ def test_taxonomy_files_and_clear_errors(tmp_path):
     from casereview.taxonomy import TaxonomyError, load_label_sets
 
     files = TaxonomyConfig(scie=str(tmp_path / "scie.yaml"), themes=str(tmp_path / "themes.yaml"))
-    with pytest.raises(TaxonomyError, match="scie.yaml"):
+    with pytest.raises(TaxonomyError, match=r"scie\.yaml"):
         load_label_sets(files)
     (tmp_path / "scie.yaml").write_text("kind: scie\nversion: 1\nlabels:\n  - {id: tools, label: Tools}\n"
                                         "  - {id: old, label: Old, retired: true}\n")
@@ -46,7 +46,7 @@ def test_taxonomy_files_and_clear_errors(tmp_path):
     assert [c.id for c in tax.scie_active] == ["tools"] and tax.scie_name("old") == "Old"
     assert tax.theme_name("neglect") == "Neglect" and tax.theme_name("gone") == "gone"
     (tmp_path / "themes.yaml").write_text("kind: themes\nversion: 1\nlabels:\n  - {label: no id}\n")
-    with pytest.raises(TaxonomyError, match="themes.yaml"):
+    with pytest.raises(TaxonomyError, match=r"themes\.yaml"):
         load_label_sets(files)
     project = load_label_sets()  # the project's own files, as trained on
     assert len(project.scie_active) >= 6 and len(project.themes_active) >= 18

@@ -43,7 +43,7 @@ def parse(path):
             s2 = SCIE[sc[1]] if len(sc) > 1 else None
             yield dict(source="synthetic", doc=doc, type=TYPE[t], text=text, themes=themes,
                        scie=s1, scie_second=s2, confidence=CONF[conf])
-        except Exception as e:  # report the exact line so the writer can fix it
+        except Exception as e:  # noqa: BLE001 - report the exact line so the writer can fix it
             sys.exit(f"{path.name}:{n}: cannot parse ({e!r}): {line[:120]}")
 
 

@@ -10,7 +10,7 @@ import re
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-units = {x["id"]: x for x in map(json.loads, open(HERE.parent / "units.jsonl"))}
+units = {x["id"]: x for x in map(json.loads, (HERE.parent / "units.jsonl").read_text().splitlines())}
 edits = {}
 for arg in sys.argv[1:]:
     op, rest = arg.split(":", 1)

@@ -67,17 +67,17 @@ class Classifier:
                         evidence[self.theme_ids[j]] = self.themes.evidence(None, int(j), i, k, _Xw=Xw)
             scie = runner = None
             scie_scores: dict[str, float] = {}
-            if i in pos:
+            if i in pos and S is not None:  # S exists whenever there is an item
                 row = S[pos[i]]
                 rank = np.argsort(-row)
                 scie = self.scie_ids[rank[0]]
                 runner = self.scie_ids[rank[1]] if len(rank) > 1 else None
-                scie_scores = {c: round(float(s), 4) for c, s in zip(self.scie_ids, row)}
+                scie_scores = {c: round(float(s), 4) for c, s in zip(self.scie_ids, row, strict=False)}
                 if k:
                     evidence["scie:" + scie] = self.scie.evidence(Xs, pos[i], scie, k)
             out.append(Prediction(
                 id=u.id, themes=themes,
-                theme_scores={t: round(float(s), 4) for t, s in zip(self.theme_ids, P[i])},
+                theme_scores={t: round(float(s), 4) for t, s in zip(self.theme_ids, P[i], strict=False)},
                 scie=scie, scie_scores=scie_scores, scie_runner_up=runner, evidence=evidence))
         return out
 

@@ -21,7 +21,7 @@ def theme_metrics(gold: list[list[str]], pred: list[list[str]], labels: list[str
     P = binarizer.transform([[x for x in p if x in known] for p in pred])
     P_lab, R_lab, F_lab = _prf(G, P, list(range(len(labels))), None)
     per = {}
-    for i, (lab, mcm) in enumerate(zip(labels, multilabel_confusion_matrix(G, P))):
+    for i, (lab, mcm) in enumerate(zip(labels, multilabel_confusion_matrix(G, P), strict=False)):
         (tn, fp), (fn, tp) = mcm
         per[lab] = {"precision": round(float(P_lab[i]), 4), "recall": round(float(R_lab[i]), 4),
                     "f1": round(float(F_lab[i]), 4), "support": int(G[:, i].sum()),
@@ -46,7 +46,7 @@ def theme_metrics(gold: list[list[str]], pred: list[list[str]], labels: list[str
 
 def scie_metrics(gold: list[str], ranked: list[list[str]], labels: list[str]) -> dict:
     """ranked: each unit's categories, best first. Gold None (unlabelled) units are skipped."""
-    pairs = [(g, r) for g, r in zip(gold, ranked) if g is not None]
+    pairs = [(g, r) for g, r in zip(gold, ranked, strict=False) if g is not None]
     n = len(pairs)
     if not n:
         return {"n": 0, "accuracy": 0.0, "top2_accuracy": 0.0, "macro_f1": 0.0,
@@ -54,12 +54,12 @@ def scie_metrics(gold: list[str], ranked: list[list[str]], labels: list[str]) ->
                 "confusion_matrix": {"labels": labels, "rows_gold_cols_pred": [[0] * len(labels) for _ in labels]}}
     y_true = [g for g, _ in pairs]
     y_pred = [r[0] if r else None for _, r in pairs]
-    acc = float(np.mean([t == p for t, p in zip(y_true, y_pred)]))
+    acc = float(np.mean([t == p for t, p in zip(y_true, y_pred, strict=False)]))
     # top_k_accuracy_score needs a score for every label; the rank lists are what the classifier gives
     top2 = float(np.mean([g in r[:2] for g, r in pairs]))
     # per-label figures over the pairs whose gold and prediction are both labels of this taxonomy
     known = set(labels)
-    inside = [(t, p) for t, p in zip(y_true, y_pred) if t in known and p in known]
+    inside = [(t, p) for t, p in zip(y_true, y_pred, strict=False) if t in known and p in known]
     t_in, p_in = [t for t, _ in inside], [p for _, p in inside]
     cm = confusion_matrix(t_in, p_in, labels=labels) if inside else np.zeros((len(labels), len(labels)), int)
     P_lab, R_lab, F_lab = _prf(t_in, p_in, labels, None) if inside else ([0.0] * len(labels),) * 3

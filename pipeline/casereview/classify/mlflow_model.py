@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import mlflow
+import mlflow.pyfunc
 
 
-class ClassifierModel(mlflow.pyfunc.PythonModel):
+class ClassifierModel(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]  # mlflow ships no stubs for it
     """pyfunc wrapper: input a DataFrame with columns id, text, type; output one row per prediction."""
 
     def load_context(self, context):

@@ -356,7 +356,7 @@ def top_terms(row, weights: np.ndarray, terms, k: int) -> list[str]:
         return []
     contrib = row.data * weights[row.indices]
     order = np.argsort(-contrib)
-    out = []
+    out: list = []
     for i in order[: k * 3]:
         if contrib[i] <= 0 or len(out) >= k:
             break
@@ -408,7 +408,7 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
             raise ValueError("sample_weight must have one non-negative weight per text")
         texts, targets, weights = list(X), list(y), list(base_w)
         if second is not None and self.second_weight > 0:
-            for t, s, w in zip(X, second, base_w):
+            for t, s, w in zip(X, second, base_w, strict=False):
                 if s is not None and s in known:
                     texts.append(t)
                     targets.append(s)

@@ -34,11 +34,11 @@ def label_document(doc: Document, classifier, config: ClassifyConfig | None = No
     units += [TextUnit(id=f"p{n}", text=doc.text[s:e], type="paragraph") for n, (s, e) in enumerate(paras)]
     preds = classifier.predict(units)
     spans = item_spans + paras
-    for it, p in zip(doc.items, preds):
+    for it, p in zip(doc.items, preds, strict=False):
         it.themes, it.theme_scores = p.themes, p.theme_scores
         it.scie, it.scie_scores, it.evidence = p.scie, p.scie_scores, p.evidence
     support: dict[str, list[dict]] = {}
-    for (s, e), p in zip(spans, preds):
+    for (s, e), p in zip(spans, preds, strict=False):
         for t in p.themes:
             support.setdefault(t, []).append({"start": s, "end": e, "score": p.theme_scores[t]})
     rollups = []

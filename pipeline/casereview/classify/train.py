@@ -94,7 +94,7 @@ def _fold(train_units, test_units, themes, scie, p: TrainConfig, cv_keys) -> lis
     preds = clf.predict([TextUnit(id=u.id, text=u.text, type=u.type) for u in test_units])
     return [{"id": u.id, "doc": u.doc, "type": u.type, "gold": list(u.themes), "pred": pr.themes,
              "theme_scores": pr.theme_scores, "gold_scie": u.scie, "pred_scie": pr.scie,
-             "scie_scores": pr.scie_scores, "is_item": u.is_item} for u, pr in zip(test_units, preds)]
+             "scie_scores": pr.scie_scores, "is_item": u.is_item} for u, pr in zip(test_units, preds, strict=False)]
 
 
 def cross_validate(units, cv_keys, themes, scie, p: TrainConfig, split: str = "grouped", extra_train=None) -> dict:
@@ -194,9 +194,9 @@ def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxono
     cards = {
         "themes": {"model": "themes", "created": created, "taxonomy": themes.meta(), "data": data,
                    "parameters": {**p.themes.model_dump(), "cv_folds": p.cv_folds}, "min_support": p.min_support,
-                   "thresholds": {str(c): round(float(t), 3) for c, t in zip(clf.themes.classes_, clf.themes.thresholds_)},
+                   "thresholds": {str(c): round(float(t), 3) for c, t in zip(clf.themes.classes_, clf.themes.thresholds_, strict=False)},
                    "global_threshold": round(float(clf.themes.global_threshold_), 3),
-                   "support": {str(c): int(s) for c, s in zip(clf.themes.classes_, clf.themes.support_)},
+                   "support": {str(c): int(s) for c, s in zip(clf.themes.classes_, clf.themes.support_, strict=False)},
                    "evaluation": evaluation, "cv_metrics": cv["themes"] if cv else None, "comparison": comparison},
         "scie": {"model": "scie", "created": created, "taxonomy": scie.meta(), "data": data,
                  "parameters": p.scie.model_dump(), "min_support": p.min_support,
@@ -245,8 +245,9 @@ def train(config: Config | None = None, extra_labels: Sequence[str | Path] = (),
         if random_cv:
             # Extra figure: units (not reports) shuffled into folds. The held-out half was drawn from the same
             # reports, so this may be the closer estimate of its score; grouped CV stays the headline.
-            result["cv_random_split"] = summary_metrics(random_cv, p.min_support)
-            full["random_split"] = {**result["cv_random_split"], "folds": p.cv_folds,
+            random_summary = summary_metrics(random_cv, p.min_support)
+            result["cv_random_split"] = random_summary
+            full["random_split"] = {**random_summary, "folds": p.cv_folds,
                                     "note": "units shuffled into folds regardless of report (KFold, seed 0)"}
         full.update({"themes": cvres["themes"], "scie": cvres["scie"]})
         (model_dir / "cv_metrics.json").write_text(json.dumps(full, indent=2) + "\n", encoding="utf-8")

@@ -8,8 +8,8 @@ Without --out the result goes to stdout. Errors are one line naming the file and
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer

@@ -6,6 +6,7 @@ as they come; runs of bands that do not are read left column first, then right c
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -242,7 +243,7 @@ def line_pitch(lines: list[Line]) -> float:
     The smallest spacing that recurs, not the median: where most paragraphs are one or two lines long,
     the gaps between paragraphs would otherwise outnumber the spacing inside them.
     """
-    gaps = [round((b.top - a.top) * 2) / 2 for a, b in zip(lines, lines[1:])
+    gaps = [round((b.top - a.top) * 2) / 2 for a, b in itertools.pairwise(lines)
             if not a.is_table and not b.is_table and a.column == b.column and a.page == b.page
             and 0 < b.top - a.top < 3 * a.size]
     if not gaps:

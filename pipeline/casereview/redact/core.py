@@ -245,14 +245,14 @@ def join_adjacent(finder: NameFinder, spans: list[Span]) -> list[Span]:
 
 def pseudonyms(people: list[Person], spans: list[Span], params: RedactConfig, finder: NameFinder) -> dict:
     """[PERSON n] by order of first appearance; the review's subject gets the subject label ("Child A")."""
-    counts = mention_counts([(s.start, s.end, s.person) for s in spans if s.label == "PERSON"])
+    people_spans = [s for s in spans if s.label == "PERSON" and s.person is not None]
+    counts = mention_counts([(s.start, s.end, s.person) for s in people_spans])  # type: ignore[misc]
     first_seen: dict[int, int] = {}
-    for span in sorted(spans, key=lambda s: s.start):
-        if span.label == "PERSON":
-            first_seen.setdefault(span.person, span.start)
+    for span in sorted(people_spans, key=lambda s: s.start):
+        first_seen.setdefault(span.person, span.start)  # type: ignore[arg-type]
     subject = choose_subject(people, counts, params)
     labels, n = {}, 0
-    for person in sorted(first_seen, key=first_seen.get):
+    for person in sorted(first_seen, key=first_seen.__getitem__):
         if person == subject:
             labels[person] = params.subject_label
         else:
@@ -285,8 +285,10 @@ def apply_plan(text: str, plan: Plan) -> tuple[str, list[Redaction], OffsetMap]:
         new_len += span.start - cursor
         redactions.append(Redaction(start=new_len, end=new_len + len(replacement), label=span.label,
                                     replacement=replacement))
-        old_starts.append(span.start), old_ends.append(span.end)
-        new_starts.append(new_len), new_ends.append(new_len + len(replacement))
+        old_starts.append(span.start)
+        old_ends.append(span.end)
+        new_starts.append(new_len)
+        new_ends.append(new_len + len(replacement))
         pieces.append(replacement)
         new_len += len(replacement)
         cursor = span.end

@@ -32,7 +32,7 @@ def patch_presidio_tldextract() -> None:
     os.environ.setdefault("TLDEXTRACT_CACHE", os.devnull)  # belt and braces for any other default extractor
     from presidio_analyzer.predefined_recognizers.generic import email_recognizer
 
-    email_recognizer.tldextract = SimpleNamespace(extract=offline_tldextract())
+    email_recognizer.tldextract = SimpleNamespace(extract=offline_tldextract())  # type: ignore[assignment]
 
 
 def build_registry(nlp_engine, extra_recognizers=()):
@@ -101,5 +101,5 @@ def spacy_nlp_engine(model_name: str = DEFAULT_MODEL):
         },
     }
     engine = NlpEngineProvider(nlp_configuration=config).create_engine()
-    engine.nlp[LANGUAGE].max_length = 5_000_000  # long reports are fine for the small model
+    engine.nlp[LANGUAGE].max_length = 5_000_000  # type: ignore[attr-defined]  # a SpacyNlpEngine; long reports are fine
     return engine

@@ -24,7 +24,7 @@ def mod11_check_ok(digits: str) -> bool:
     """NHS and CHI numbers share the modulus-11 check digit (weights 10..2, check 11 - r, 11 -> 0)."""
     if len(digits) != 10 or not digits.isdigit():
         return False
-    remainder = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1))) % 11
+    remainder = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=False)) % 11
     check = (11 - remainder) % 11
     return check != 10 and check == int(digits[9])
 

@@ -23,7 +23,7 @@ def to_data_uri(fig) -> str:
 
 def barh(labels: list[str], values: list[float], title: str, xlabel: str) -> str:
     """A horizontal bar chart, largest at the top."""
-    pairs = sorted(zip(labels, values), key=lambda p: p[1])
+    pairs = sorted(zip(labels, values, strict=False), key=lambda p: p[1])
     fig, ax = plt.subplots(figsize=(7.5, 0.32 * max(3, len(pairs)) + 1.0))
     ax.barh([p[0] for p in pairs], [p[1] for p in pairs], color=COLOUR)
     ax.set_title(title, loc="left", fontsize=11)

@@ -234,7 +234,7 @@ def _enc(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def apply_label(session: Session, item: ItemRow, user: User, *, action: str,
+def apply_label(session: Session, item: ItemRow, user: User, *, action: str,  # noqa: C901 - TODO (16 > 15)
                 scie: str | None = None, themes: Sequence[str] | None = None, comment: str | None = None,
                 expected_version: int | None = None, scie_ids: Sequence[str] = (),
                 theme_ids: Sequence[str] = ()) -> list[AuditEvent]:

@@ -84,7 +84,7 @@ def too_many_failures(db: Session, username: str, ip: str, per_user: int, per_ip
     by_user = db.scalar(select(func.count()).where(LoginAttempt.username == username.lower(),
                                                   LoginAttempt.at >= since))
     by_ip = db.scalar(select(func.count()).where(LoginAttempt.ip == ip, LoginAttempt.at >= since))
-    return by_user >= per_user or by_ip >= per_ip
+    return (by_user or 0) >= per_user or (by_ip or 0) >= per_ip
 
 
 def record_failure(db: Session, username: str, ip: str, window_s: int) -> None:
