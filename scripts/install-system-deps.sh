@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite's browser test needs. Idempotent; quiet when present.
+# Installs the Debian packages the test suite needs: chromium (browser test), tesseract-ocr and
+# ocrmypdf (OCR of scanned pages). Idempotent; quiet when everything is present.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-eng)
+command -v ocrmypdf >/dev/null 2>&1 || missing+=(ocrmypdf)
+if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" != "0" ]; then
-  echo "chromium is missing; install it with: sudo apt-get install -y chromium (browser tests will skip)" >&2
+  echo "missing Debian packages: ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}" \
+       "(browser and OCR tests will skip)" >&2
   exit 0
 fi
-echo "installing Debian's chromium for the end-to-end browser test..." >&2
+echo "installing Debian packages: ${missing[*]}..." >&2
 apt-get update -qq >/dev/null
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
