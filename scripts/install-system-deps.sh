@@ -1,27 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs. Idempotent; quiet when present.
+# Installs the Debian packages the test suite needs: chromium (browser test), tesseract-ocr and ocrmypdf
+# (OCR of scanned pages), postgresql (the PostgreSQL copies of the store and web tests, run on a throw-away
+# socket cluster by tests/pgcluster.py; no service is started). Idempotent; quiet when everything is present.
 set -euo pipefail
-
-# --- postgresql: the PostgreSQL copies of the store and web tests (tests/pgcluster.py) --- begin
-# Only the server binaries are used (initdb + pg_ctl on a throw-away socket cluster); no service is needed.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
-  if [ "$(id -u)" != "0" ]; then
-    echo "postgresql is missing; install it with: sudo apt-get install -y postgresql (PostgreSQL tests will skip)" >&2
-  else
-    echo "installing Debian's postgresql for the PostgreSQL copies of the tests..." >&2
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  fi
-fi
-# --- postgresql --- end
-
-if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-eng)
+command -v ocrmypdf >/dev/null 2>&1 || missing+=(ocrmypdf)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" != "0" ]; then
-  echo "chromium is missing; install it with: sudo apt-get install -y chromium (browser tests will skip)" >&2
+  echo "missing Debian packages: ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}" \
+       "(browser, OCR and PostgreSQL tests will skip)" >&2
   exit 0
 fi
-echo "installing Debian's chromium for the end-to-end browser test..." >&2
+echo "installing Debian packages: ${missing[*]}..." >&2
 apt-get update -qq >/dev/null
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -51,6 +51,7 @@ class ExtractConfig(_Section):
     max_file_mb: PositiveFloat
     ocr: Literal["auto", "never"]
     min_chars_per_page: NonNegativeInt
+    ocr_timeout_s: PositiveFloat
 
 
 # -- redact ---------------------------------------------------------------------------------------------

@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from casereview.config import ExtractConfig, load_config
 from casereview.contracts import Document, Source
@@ -51,7 +53,7 @@ def extract_pdf(path: str | Path, config: ExtractConfig | None = None) -> Docume
     except ExtractError as exc:
         return Document.failed(doc_id=doc_id, source=source, code=exc.code, message=str(exc),
                                status="needs_ocr" if exc.code == "needs_ocr" else "error")
-    except Exception as exc:  # a PDF library failing on a malformed file must not stop a batch
+    except Exception as exc:  # noqa: BLE001 - a PDF library failing on a malformed file must not stop a batch
         log.info("extract: %s: unreadable (%s)", path.name, type(exc).__name__)
         return Document.failed(doc_id=doc_id, source=source, code="corrupt",
                                message=f"{path.name}: the PDF is damaged and could not be read "
@@ -93,12 +95,7 @@ def _open_checked(path: Path, settings: ExtractConfig) -> pdfium.PdfDocument:
         if b"<html" in lowered or b"<!doctype" in lowered:
             raise ExtractError("not_pdf", f"{name}: an HTML page saved with a .pdf name, not a PDF")
         raise ExtractError("not_pdf", f"{name}: not a PDF (no %PDF header)")
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise ExtractError("encrypted", f"{name}: the PDF is password-protected") from None
-        raise ExtractError("corrupt", f"{name}: the PDF is damaged and could not be opened") from None
+    pdf = _open_pdfium(path)
     pages = len(pdf)
     if pages == 0:
         pdf.close()
@@ -110,12 +107,35 @@ def _open_checked(path: Path, settings: ExtractConfig) -> pdfium.PdfDocument:
     return pdf
 
 
+def _open_pdfium(path: Path) -> pdfium.PdfDocument:
+    """Open with the empty user password (AES R5/R6 files other readers open need it given explicitly).
+
+    PDFium's error code is thread-wide and not always reset, so a message after an encrypted file can
+    still say "password"; whether a file is encrypted is read from the file itself (an /Encrypt entry).
+    """
+    name = path.name
+    try:
+        return pdfium.PdfDocument(str(path), password="")
+    except pdfium.PdfiumError:
+        pass
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        if b"/Encrypt" in path.read_bytes():
+            raise ExtractError("encrypted", f"{name}: the PDF is password-protected") from None
+        raise ExtractError("corrupt", f"{name}: the PDF is damaged and could not be opened") from None
+
+
 def _extract(path: Path, pdf: pdfium.PdfDocument, doc_id: str, source: Source,
              settings: ExtractConfig) -> Document:
     glyph_pages = [read_page(pdf[i], i + 1) for i in range(len(pdf))]
+    scanned = [g.number for g in glyph_pages
+               if g.char_count < settings.min_chars_per_page and _has_image(pdf[g.number - 1])]
+    if scanned and _ocr_available(settings):
+        return _ocr(path, doc_id, source, settings)
     chars = sum(g.char_count for g in glyph_pages)
     if chars < settings.min_chars_per_page * len(glyph_pages):
-        return _without_text_layer(path, doc_id, source, settings)
+        raise ExtractError("needs_ocr", f"{path.name}: no text layer on its pages (a scan); OCR is needed")
     pages = _page_lines(glyph_pages)
     body_size = layout.body_font_size([lines for _, lines in pages])
     kept = layout.remove_furniture(pages, body_size)
@@ -145,20 +165,27 @@ def _page_lines(glyph_pages: list[PageGlyphs]) -> list[tuple[PageGlyphs, list[la
     return pages
 
 
-def _without_text_layer(path: Path, doc_id: str, source: Source, settings: ExtractConfig) -> Document:
-    """Scanned pages: OCR them where ocrmypdf is installed and allowed, else say OCR is needed."""
-    if settings.ocr == "auto" and shutil.which("tesseract"):
+def _has_image(page: pdfium.PdfPage) -> bool:
+    return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=3))
+
+
+def _ocr_available(settings: ExtractConfig) -> bool:
+    return settings.ocr == "auto" and bool(shutil.which("tesseract")) and bool(shutil.which("ocrmypdf"))
+
+
+def _ocr(path: Path, doc_id: str, source: Source, settings: ExtractConfig) -> Document:
+    """OCR the scanned pages with Debian's ocrmypdf; --skip-text leaves pages that have text as they are."""
+    with tempfile.TemporaryDirectory(prefix="casereview-ocr-") as tmp:
+        target = Path(tmp) / "ocr.pdf"
+        command = ["ocrmypdf", "--quiet", "--skip-text", "--output-type", "pdf", "--optimize", "0",
+                   "--jobs", "1", str(path), str(target)]
         try:
-            import ocrmypdf  # optional extra: pip install 'casereview[ocr]' and Debian's tesseract-ocr
-        except ImportError:
-            ocrmypdf = None
-        if ocrmypdf is not None:
-            with tempfile.TemporaryDirectory(prefix="casereview-ocr-") as tmp:
-                target = Path(tmp) / "ocr.pdf"
-                ocrmypdf.ocr(path, target, progress_bar=False, skip_text=True)
-                ocr_settings = settings.model_copy(update={"ocr": "never"})
-                doc = extract_pdf(target, ocr_settings)
-            doc.id, doc.source = doc_id, Source(file=source.file, sha256=source.sha256, pages=source.pages,
-                                                extractor="ocrmypdf+pdfium", ocr=True)
-            return doc
-    raise ExtractError("needs_ocr", f"{path.name}: no text layer on its pages (a scan); OCR is needed")
+            done = subprocess.run(command, capture_output=True, timeout=settings.ocr_timeout_s, check=False)
+        except subprocess.TimeoutExpired:
+            raise ExtractError("ocr_failed", f"{path.name}: OCR took over {settings.ocr_timeout_s:.0f} s") from None
+        if done.returncode != 0 or not target.exists():
+            raise ExtractError("ocr_failed", f"{path.name}: OCR failed (ocrmypdf exit {done.returncode})")
+        doc = extract_pdf(target, settings.model_copy(update={"ocr": "never"}))
+    doc.id, doc.source = doc_id, Source(file=source.file, sha256=source.sha256, pages=source.pages,
+                                        extractor="ocrmypdf+pdfium", ocr=True)
+    return doc

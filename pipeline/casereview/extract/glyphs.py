@@ -53,7 +53,7 @@ class _FontStyles:
     def is_bold(self, textpage, index: int) -> bool:
         obj = pdfium_c.FPDFText_GetTextObject(textpage, index)
         font = pdfium_c.FPDFTextObj_GetFont(obj) if obj else None
-        key = ctypes.cast(font, ctypes.c_void_p).value if font else 0
+        key = (ctypes.cast(font, ctypes.c_void_p).value or 0) if font else 0
         if key not in self._bold:
             self._bold[key] = self._font_is_bold(font) if font else False
         return self._bold[key]
@@ -93,7 +93,9 @@ def _words(textpage, page_height: float) -> tuple[list[Word], int]:
 
     for index in range(count):
         code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-        char = chr(code) if code else ""
+        if 0xDC00 <= code <= 0xDFFF:
+            continue  # the second half of a pair taken with its first half, or a lone half
+        char = _char(textpage, index, code, count)
         if not char or char in _SPACES or pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
             flush()
             continue
@@ -119,6 +121,16 @@ def _words(textpage, page_height: float) -> tuple[list[Word], int]:
         current.append((char, rect.left, rect.right, top, bottom, size, fonts.is_bold(textpage, index)))
     flush()
     return words, real_chars
+
+
+def _char(textpage, index: int, code: int, count: int) -> str:
+    """The character at index: PDFium gives non-BMP characters (emoji, math letters) as two UTF-16 halves."""
+    if not 0xD800 <= code <= 0xDBFF:
+        return chr(code) if code else ""
+    low = pdfium_c.FPDFText_GetUnicode(textpage, index + 1) if index + 1 < count else 0
+    if 0xDC00 <= low <= 0xDFFF:
+        return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+    return ""  # a lone half is no character
 
 
 def _make_word(chars: list[tuple[str, float, float, float, float, float, bool]]) -> Word:
