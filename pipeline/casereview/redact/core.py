@@ -245,11 +245,11 @@ def join_adjacent(finder: NameFinder, spans: list[Span]) -> list[Span]:
 
 def pseudonyms(people: list[Person], spans: list[Span], params: RedactConfig, finder: NameFinder) -> dict:
     """[PERSON n] by order of first appearance; the review's subject gets the subject label ("Child A")."""
-    people_spans = [s for s in spans if s.label == "PERSON" and s.person is not None]
-    counts = mention_counts([(s.start, s.end, s.person) for s in people_spans])  # type: ignore[misc]
+    mentions = [(s.start, s.end, s.person) for s in spans if s.label == "PERSON" and s.person is not None]
+    counts = mention_counts(mentions)
     first_seen: dict[int, int] = {}
-    for span in sorted(people_spans, key=lambda s: s.start):
-        first_seen.setdefault(span.person, span.start)  # type: ignore[arg-type]
+    for start, _, person in sorted(mentions):
+        first_seen.setdefault(person, start)
     subject = choose_subject(people, counts, params)
     labels, n = {}, 0
     for person in sorted(first_seen, key=first_seen.__getitem__):
