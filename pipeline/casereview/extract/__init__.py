@@ -117,13 +117,22 @@ def _open_pdfium(path: Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(str(path), password="")
     except pdfium.PdfiumError:
-        pass
-    try:
-        return pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError:
-        if b"/Encrypt" in path.read_bytes():
+        if _has_encrypt_entry(path):
             raise ExtractError("encrypted", f"{name}: the PDF is password-protected") from None
         raise ExtractError("corrupt", f"{name}: the PDF is damaged and could not be opened") from None
+
+
+def _has_encrypt_entry(path: Path, chunk: int = 1 << 20) -> bool:
+    """Whether the file names an /Encrypt dictionary, read a megabyte at a time (memory stays bounded)."""
+    key = b"/Encrypt"
+    with open(path, "rb") as fh:
+        tail = b""
+        while block := fh.read(chunk):
+            window = tail + block
+            if key in window:
+                return True
+            tail = window[-(len(key) - 1):]  # a key split across reads is still found
+    return False
 
 
 def _extract(path: Path, pdf: pdfium.PdfDocument, doc_id: str, source: Source,
