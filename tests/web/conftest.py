@@ -6,7 +6,7 @@ import re
 
 import pytest
 from casereview.store import import_documents, session_factory
-from casereview.store.service import create_user
+from casereview.store.users import create_user
 from fastapi.testclient import TestClient
 
 from tests.store.seed import config_with_taxonomy, database_url, make_document, write_taxonomy

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
 
         from casereview.commands import die
         from casereview.store import session_factory
-        from casereview.store.service import label_records
+        from casereview.store.export import label_records
 
         if status not in ("verified", "pending", "all"):
             die(f"unknown status {status!r}; use verified, pending or all")

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         from casereview.commands import die, err_console
         from casereview.contracts import ContractError, Document
         from casereview.store import session_factory
-        from casereview.store.service import import_into
+        from casereview.store.imports import import_into
 
         if not folder.is_dir():
             die(f"{folder}: not a folder")

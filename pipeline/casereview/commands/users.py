@@ -22,8 +22,9 @@ def add(
     """Add a user; the password is prompted for (or read from stdin) and stored as an argon2 hash."""
     from casereview.commands import die
     from casereview.store import session_factory
+    from casereview.store.errors import StoreError
     from casereview.store.models import ROLES
-    from casereview.store.service import StoreError, create_user
+    from casereview.store.users import create_user
 
     if role not in ROLES:
         die(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
@@ -84,7 +85,7 @@ def _update(name: str, db: str | None, *, password: str | None = None, active: b
     from casereview.commands import die
     from casereview.store import session_factory
     from casereview.store.models import User, WebSession
-    from casereview.store.service import password_hasher
+    from casereview.store.users import password_hasher
 
     if password is not None:
         if not password:

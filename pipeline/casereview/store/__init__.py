@@ -5,7 +5,7 @@
 """
 
 from casereview.store.db import DEFAULT_DB_URL, create_db_engine, get_engine, resolve_db_url, session_factory
-from casereview.store.service import import_documents
+from casereview.store.imports import import_documents
 
 __all__ = ["DEFAULT_DB_URL", "create_db_engine", "get_engine", "import_documents", "resolve_db_url",
            "session_factory"]

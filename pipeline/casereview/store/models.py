@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -94,7 +95,9 @@ class ItemRow(Base):
     __tablename__ = "items"
     __table_args__ = (
         UniqueConstraint("document_id", "item_id", name="uq_items_document_item"),
-        Index("ix_items_status_confidence", "status", "confidence"),
+        # The queue's sort order (least confident first, then reading order) for keyset pagination.
+        Index("ix_items_queue", "status", "confidence", "document_id", "start", "pk"),
+        Index("ix_items_confidence_order", "confidence", "document_id", "start", "pk"),
     )
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
@@ -121,7 +124,19 @@ class ItemRow(Base):
     verified_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=0)  # optimistic locking between QA staff
+    # The labels as they stand, kept in step by the store so filters can use an index.
+    cur_scie: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
+    # Team work: who should verify it, a flag for discussion, and a blind second verification.
+    assigned_to: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    flag_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    double_check: Mapped[bool] = mapped_column(Boolean, default=False)
+    second_scie: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    second_themes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    second_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    second_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     document: Mapped[DocumentRow] = relationship(back_populates="items")
+    theme_rows: Mapped[list[ItemTheme]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
     # The labels as they stand: the human's once verified, the model's before.
     @property
@@ -134,17 +149,60 @@ class ItemRow(Base):
             return list(self.verified_themes)
         return list(self.pred_themes or [])
 
+    def sync_current(self) -> None:
+        """Copy the current labels into the indexed columns; every write to labels or status calls this."""
+        self.cur_scie = self.current_scie
+        wanted = set(self.current_themes)
+        for row in list(self.theme_rows):
+            if row.theme not in wanted:
+                self.theme_rows.remove(row)
+        have = {row.theme for row in self.theme_rows}
+        self.theme_rows.extend(ItemTheme(theme=t) for t in sorted(wanted - have))
+
+
+class ItemTheme(Base):
+    """One row per current theme of an item (the human's once verified), so theme filters use an index."""
+
+    __tablename__ = "item_themes"
+    __table_args__ = (Index("ix_item_themes_theme", "theme", "item_pk"),)
+    item_pk: Mapped[int] = mapped_column(ForeignKey("items.pk", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class LabelChange(Base):
+    """One person's change to an item's labels as a whole, so it can be undone: the state before and after.
+
+    Never updated: an undo is a new change whose `undoes` names the change it reverses.
+    """
+
+    __tablename__ = "label_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_pk: Mapped[int] = mapped_column(ForeignKey("items.pk"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    username: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version_before: Mapped[int] = mapped_column(Integer)
+    version_after: Mapped[int] = mapped_column(Integer)
+    undoes: Mapped[int | None] = mapped_column(ForeignKey("label_changes.id"), nullable=True, unique=True)
+
 
 class AuditEvent(Base):
     """Append-only: the code never updates or deletes these rows and database triggers refuse it."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_username", "username", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     username: Mapped[str] = mapped_column(String(120))
-    item_pk: Mapped[int] = mapped_column(ForeignKey("items.pk"), index=True)
-    action: Mapped[str] = mapped_column(String(20))  # accept | save
+    # None for events that are not about one item (login, import, user change); `target` says what then.
+    item_pk: Mapped[int | None] = mapped_column(ForeignKey("items.pk"), nullable=True, index=True)
+    target: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    change_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # LabelChange.id
+    action: Mapped[str] = mapped_column(String(20))  # accept | save | undo | reimport | login | ...
     field: Mapped[str] = mapped_column(String(40))  # status | scie | themes | comment
     before: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON-encoded value
     after: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON-encoded value

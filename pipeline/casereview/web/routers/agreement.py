@@ -1,0 +1,31 @@
+"""Agreement between the model and the people who verified its labels."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from casereview.store.agreement import Agreement, agreement
+from casereview.web.deps import DB, CurrentUser, WebContext, get_ctx, page
+
+router = APIRouter()
+
+
+def agreement_data(ctx: WebContext, db: Session) -> Agreement:
+    return agreement(
+        db, [(c.id, c.label) for c in ctx.taxonomy.scie], [(t.id, t.label) for t in ctx.taxonomy.themes]
+    )
+
+
+@router.get("/agreement", response_class=HTMLResponse)
+def agreement_page(request: Request, db: DB, _user: CurrentUser):
+    return page(request, "agreement.html", a=agreement_data(get_ctx(request), db))
+
+
+@router.get("/api/agreement")
+def api_agreement(request: Request, db: DB, _user: CurrentUser) -> dict[str, Any]:
+    return asdict(agreement_data(get_ctx(request), db))

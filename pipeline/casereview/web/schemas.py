@@ -1,0 +1,111 @@
+"""Pydantic schemas of the JSON API: request bodies are validated here, at the edge, before the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+from casereview.store.audit import when
+from casereview.store.models import ItemRow
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LabelBody(_Body):
+    """A label change. `version` is the item's version as the client last saw it (lost-update protection)."""
+
+    version: StrictInt = Field(description="the item's current version")
+    scie: StrictStr | None = None
+    themes: list[StrictStr] | None = None
+    comment: StrictStr | None = Field(default=None, max_length=5000)
+    confirm: bool = Field(default=False, description="replace a label someone else verified")
+
+
+class ImportBody(_Body):
+    documents: list[dict[str, Any]] = Field(default_factory=list)
+    folder: StrictStr | None = None
+
+
+class Predicted(BaseModel):
+    scie: str | None
+    scie_scores: dict[str, float]
+    scie_runner_up: str | None
+    themes: list[str]
+    theme_scores: dict[str, float]
+    evidence: dict[str, list[str]]
+
+
+class Verified(BaseModel):
+    scie: str | None
+    themes: list[str] | None
+    by: str | None
+    at: str | None
+    comment: str | None
+
+
+class ItemOut(BaseModel):
+    pk: int
+    id: str
+    document: str
+    kind: str
+    number: str | None
+    section: str | None
+    text: str
+    start: int
+    end: int
+    confidence: float
+    status: str
+    predicted: Predicted
+    verified: Verified
+    version: int
+
+    @classmethod
+    def of(cls, item: ItemRow) -> ItemOut:
+        return cls(
+            pk=item.pk,
+            id=item.item_id,
+            document=item.document_id,
+            kind=item.kind,
+            number=item.number,
+            section=item.section,
+            text=item.text,
+            start=item.start,
+            end=item.end,
+            confidence=item.confidence,
+            status=item.status,
+            predicted=Predicted(
+                scie=item.pred_scie,
+                scie_scores=item.pred_scie_scores or {},
+                scie_runner_up=item.pred_scie_runner_up,
+                themes=item.pred_themes or [],
+                theme_scores=item.pred_theme_scores or {},
+                evidence=item.evidence or {},
+            ),
+            verified=Verified(
+                scie=item.verified_scie,
+                themes=item.verified_themes,
+                by=item.verified_by,
+                at=when(item.verified_at) or None,
+                comment=item.comment,
+            ),
+            version=item.version,
+        )
+
+
+class QueueOut(BaseModel):
+    total: int
+    items: list[ItemOut]
+
+
+class LabelResult(BaseModel):
+    item: ItemOut
+    audit: list[int]
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    csrf_token: str
