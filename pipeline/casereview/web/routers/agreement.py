@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from casereview.store.agreement import Agreement, agreement
-from casereview.web.deps import DB, CurrentUser, WebContext, get_ctx, page
+from casereview.store.models import User
+from casereview.web.deps import DB, WebContext, get_ctx, page, require
 
 router = APIRouter()
+Reader = Annotated[User, Depends(require("read_labels"))]  # agreement is computed from verified labels
 
 
 def agreement_data(ctx: WebContext, db: Session) -> Agreement:
@@ -22,10 +24,10 @@ def agreement_data(ctx: WebContext, db: Session) -> Agreement:
 
 
 @router.get("/agreement", response_class=HTMLResponse)
-def agreement_page(request: Request, db: DB, _user: CurrentUser):
+def agreement_page(request: Request, db: DB, _user: Reader):
     return page(request, "agreement.html", a=agreement_data(get_ctx(request), db))
 
 
 @router.get("/api/agreement")
-def api_agreement(request: Request, db: DB, _user: CurrentUser) -> dict[str, Any]:
+def api_agreement(request: Request, db: DB, _user: Reader) -> dict[str, Any]:
     return asdict(agreement_data(get_ctx(request), db))

@@ -27,10 +27,13 @@ Viewer = Annotated[User, Depends(require("view_queue"))]
 Editor = Annotated[User, Depends(require("label"))]
 
 
-def get_item(db: Session, pk: int) -> ItemRow:
+def get_item(db: Session, pk: int, user: User | None = None) -> ItemRow:
+    """The item, or 404; with `user`, 403 when it is verified and their role may not read people's labels."""
     item = db.get(ItemRow, pk)
     if item is None:
         raise HTTPException(404, "no such item")
+    if user is not None and item.status != "pending" and not allowed(user.role, "read_labels"):
+        raise HTTPException(403, "Your role may see only items still pending verification.")
     return item
 
 
@@ -82,7 +85,7 @@ def render_item(
 
 @router.get("/items/{pk}", response_class=HTMLResponse)
 def item_page(*, request: Request, pk: ItemPk, flt: Filter, db: DB, user: Viewer):
-    return render_item(request, db, get_item(db, pk), flt, user)
+    return render_item(request, db, get_item(db, pk, user), flt, user)
 
 
 @router.post("/items/{pk}", dependencies=[CSRF])
@@ -144,8 +147,8 @@ def item_post(
 
 
 @router.get("/api/items/{pk}", response_model=ItemOut)
-def api_item(pk: ItemPk, db: DB, _user: Viewer) -> ItemOut:
-    return ItemOut.of(get_item(db, pk))
+def api_item(pk: ItemPk, db: DB, user: Viewer) -> ItemOut:
+    return ItemOut.of(get_item(db, pk, user))
 
 
 def api_label(ctx: WebContext, pk: int, body: LabelBody, action: str, db: Session, user: User) -> LabelResult:
@@ -185,6 +188,6 @@ def api_labels(request: Request, pk: ItemPk, body: LabelBody, db: DB, user: Edit
 
 
 @router.get("/api/items/{pk}/audit")
-def api_item_audit(pk: ItemPk, db: DB, _user: Viewer) -> list[dict[str, Any]]:
+def api_item_audit(pk: ItemPk, db: DB, _user: Annotated[User, Depends(require("read_labels"))]) -> list[dict[str, Any]]:
     get_item(db, pk)
     return audit_rows(db, pk)

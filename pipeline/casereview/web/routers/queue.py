@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
 from casereview.store.models import DocumentRow, User
 from casereview.store.queue import QueueFilter, queue_items
 from casereview.web.deps import DB, CurrentUser, get_ctx, page, require
+from casereview.web.policy import allowed
 from casereview.web.schemas import ItemOut, QueueOut
 
 router = APIRouter()
@@ -33,7 +34,14 @@ def queue_filter(
     )
 
 
-Filter = Annotated[QueueFilter, Depends(queue_filter)]
+def visible_filter(flt: Annotated[QueueFilter, Depends(queue_filter)], user: CurrentUser) -> QueueFilter:
+    """Verified items carry people's labels: a role without read_labels may list only pending items."""
+    if flt.status != "pending" and not allowed(user.role, "read_labels"):
+        raise HTTPException(403, "Your role may see only items still pending verification.")
+    return flt
+
+
+Filter = Annotated[QueueFilter, Depends(visible_filter)]
 
 
 def filter_query(flt: QueueFilter) -> str:
