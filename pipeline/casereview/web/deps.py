@@ -4,7 +4,7 @@ CSRF and page rendering. Routers take these through FastAPI's Depends, never fro
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
@@ -30,6 +30,7 @@ class WebContext:
     templates: Jinja2Templates
     secret: str
     secure_cookies: bool | None = None
+    password_checks: sec.PasswordChecks = field(default_factory=lambda: sec.PasswordChecks(2))
 
     @property
     def scie_ids(self) -> list[str]:
