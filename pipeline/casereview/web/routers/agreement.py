@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from casereview.store.agreement import Agreement, agreement
-from casereview.web.deps import DB, CurrentUser, WebContext, get_ctx, page
+from casereview.web.deps import DB, Reader, WebContext, get_ctx, page
 
 router = APIRouter()
 
@@ -22,10 +22,10 @@ def agreement_data(ctx: WebContext, db: Session) -> Agreement:
 
 
 @router.get("/agreement", response_class=HTMLResponse)
-def agreement_page(request: Request, db: DB, _user: CurrentUser):
+def agreement_page(request: Request, db: DB, _user: Reader):
     return page(request, "agreement.html", a=agreement_data(get_ctx(request), db))
 
 
 @router.get("/api/agreement")
-def api_agreement(request: Request, db: DB, _user: CurrentUser) -> dict[str, Any]:
+def api_agreement(request: Request, db: DB, _user: Reader) -> dict[str, Any]:
     return asdict(agreement_data(get_ctx(request), db))

@@ -14,7 +14,7 @@ from casereview.store.errors import ConflictError, StoreError
 from casereview.store.labels import apply_label
 from casereview.store.models import ItemRow, User
 from casereview.store.queue import QueueFilter, neighbours, queue_pks
-from casereview.web.deps import CSRF, DB, ItemPk, WebContext, get_ctx, page, require
+from casereview.web.deps import CSRF, DB, ItemPk, ItemViewer, Reader, WebContext, get_ctx, page, require
 from casereview.web.policy import allowed
 from casereview.web.render import context_html
 from casereview.web.routers.queue import Filter, filter_query, queue_filter
@@ -23,7 +23,7 @@ from casereview.web.schemas import ItemOut, LabelBody, LabelResult
 log = logging.getLogger("casereview.web")  # names users and item keys; never item text
 router = APIRouter()
 
-Viewer = Annotated[User, Depends(require("view_queue"))]
+Viewer = ItemViewer  # verified items need read_labels (deps.item_viewer)
 Editor = Annotated[User, Depends(require("label"))]
 
 
@@ -185,6 +185,6 @@ def api_labels(request: Request, pk: ItemPk, body: LabelBody, db: DB, user: Edit
 
 
 @router.get("/api/items/{pk}/audit")
-def api_item_audit(pk: ItemPk, db: DB, _user: Viewer) -> list[dict[str, Any]]:
+def api_item_audit(pk: ItemPk, db: DB, _user: Reader) -> list[dict[str, Any]]:
     get_item(db, pk)
     return audit_rows(db, pk)

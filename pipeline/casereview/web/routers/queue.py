@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
 from casereview.store.models import DocumentRow, User
 from casereview.store.queue import QueueFilter, queue_items
 from casereview.web.deps import DB, CurrentUser, get_ctx, page, require
+from casereview.web.policy import allowed
 from casereview.web.schemas import ItemOut, QueueOut
 
 router = APIRouter()
@@ -33,7 +34,15 @@ def queue_filter(
     )
 
 
-Filter = Annotated[QueueFilter, Depends(queue_filter)]
+def readable_filter(flt: Annotated[QueueFilter, Depends(queue_filter)], user: CurrentUser) -> QueueFilter:
+    # Verified items carry human labels: listing them (status=verified or all) needs read_labels, as the
+    # label export does. The same filter guards the queue page, its API and the item page's navigation.
+    if flt.status != "pending" and not allowed(user.role, "read_labels"):
+        raise HTTPException(403, "Your role may see pending items only.")
+    return flt
+
+
+Filter = Annotated[QueueFilter, Depends(readable_filter)]
 
 
 def filter_query(flt: QueueFilter) -> str:
