@@ -124,11 +124,11 @@ def test_qa_accept_and_correct_write_audit_rows(clients, env):
     # visible on the item page and exportable by researchers (not by qa)
     assert "about the recording system" in qa.get(f"/items/{second['pk']}?status=all").text
     csv_text = clients["researcher"].get("/audit/export.csv").text
-    assert csv_text.splitlines()[0] == "id,at,user,document,item,action,field,before,after,comment"
+    assert csv_text.splitlines()[0] == "id,at,user,document,item,action,field,before,after,comment,target"
     assert "tools" in csv_text
     lines = clients["admin"].get("/audit/export.jsonl").text.splitlines()
     assert len(lines) == len(audit)
-    assert [json.loads(x) for x in lines if json.loads(x)["item_pk"]][0]["user"] == "qa1"  # after the logins
+    assert next(json.loads(x) for x in lines if json.loads(x)["item_pk"])["user"] == "qa1"  # after the logins
     # The same rule as /audit and /api/audit: whoever may read the trail may download it; reviewers may not.
     assert qa.get("/audit/export.csv").status_code == 200
     assert clients["reviewer"].get("/audit/export.csv").status_code == 403

@@ -17,7 +17,8 @@ from casereview.web.policy import allowed
 
 router = APIRouter()
 
-AUDIT_COLUMNS = ["id", "at", "user", "document", "item", "action", "field", "before", "after", "comment"]
+# target: what an item-less event is about ("user:alice", "login").
+AUDIT_COLUMNS = ["id", "at", "user", "document", "item", "action", "field", "before", "after", "comment", "target"]
 
 
 def csv_cell(value: Any) -> Any:
