@@ -26,6 +26,7 @@ from pydantic import (
     PositiveFloat,
     PositiveInt,
     ValidationError,
+    field_validator,
 )
 
 from casereview.settings import RESOURCES_DIR, project_root
@@ -154,9 +155,28 @@ class ProcessConfig(_Section):
 
 
 class WebConfig(_Section):
+    # Login lock-outs (README "Login lock-outs"): per account and address, per address, and per account for
+    # browsers without that account's known-device cookie.
     login_max_failures_per_user: PositiveInt
+    login_max_failures_per_account_ip: PositiveInt
     login_max_failures_per_ip: PositiveInt
     login_window_seconds: PositiveInt
+    known_device_days: PositiveInt
+    max_concurrent_password_checks: PositiveInt
+    password_min_length: PositiveInt
+    trusted_proxies: list[str]
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return value
     session_hours: PositiveFloat
     context_paragraphs: NonNegativeInt
     queue_page_size: PositiveInt

@@ -63,7 +63,7 @@ def test_reimport_updates_predictions_but_keeps_verification(db_url):
     import_documents(db_url, [make_document("doc-a")])
     make = session_factory(db_url)
     with make() as s, s.begin():
-        qa = create_user(s, "qa1", "qa", "password-1")
+        qa = create_user(s, "qa1", "qa", "password-1-long")
         item = s.scalars(select(ItemRow).where(ItemRow.item_id == "doc-a-r2")).one()
         apply_label(s, item, qa, action="save", scie="human_reasoning", themes=["neglect"], comment="ok")
     doc = make_document("doc-a")
@@ -82,7 +82,7 @@ def test_audit_is_append_only_in_the_database(db_url):
     import_documents(db_url, [make_document("doc-a")])
     make = session_factory(db_url)
     with make() as s, s.begin():
-        qa = create_user(s, "qa1", "qa", "password-1")
+        qa = create_user(s, "qa1", "qa", "password-1-long")
         apply_label(s, s.scalars(select(ItemRow)).first(), qa, action="accept")
     engine = get_engine(db_url)
     for stmt in ("UPDATE audit_events SET after = 'x'", "DELETE FROM audit_events"):
@@ -95,7 +95,7 @@ def test_audit_is_append_only_in_the_database(db_url):
 def test_researcher_cannot_label_and_queue_is_least_confident_first(db_url):
     import_documents(db_url, [make_document("doc-a")])
     with session_factory(db_url)() as s, s.begin():
-        res = create_user(s, "r1", "researcher", "password-1")
+        res = create_user(s, "r1", "researcher", "password-1-long")
         items = queue_items(s, QueueFilter())
         assert [round(i.confidence, 2) for i in items] == [0.42, 0.55, 0.91]
         assert [i.item_id for i in queue_items(s, QueueFilter(theme="voice_of_the_child"))] == ["doc-a-r2"]
@@ -110,7 +110,7 @@ def test_kappa_and_agreement(db_url):
     assert cohen_kappa([("a", "a"), ("a", "a")]) is None
     import_documents(db_url, [make_document("doc-a")])
     with session_factory(db_url)() as s, s.begin():
-        qa = create_user(s, "qa1", "qa", "password-1")
+        qa = create_user(s, "qa1", "qa", "password-1-long")
         items = queue_items(s, QueueFilter())
         apply_label(s, items[0], qa, action="accept")
         apply_label(s, items[1], qa, action="save", scie="tools", themes=["workforce_supervision_training"])
@@ -125,7 +125,7 @@ def test_kappa_and_agreement(db_url):
 def test_label_records_schema(db_url):
     import_documents(db_url, [make_document("doc-a")])
     with session_factory(db_url)() as s, s.begin():
-        qa = create_user(s, "qa1", "qa", "password-1")
+        qa = create_user(s, "qa1", "qa", "password-1-long")
         apply_label(s, queue_items(s, QueueFilter())[0], qa, action="save", scie="tools", themes=["neglect"])
         records = label_records(s)
     assert records == [{"id": "doc-a-r2", "source": "verified", "doc": "doc-a", "type": "recommendation",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 
@@ -13,8 +15,6 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", help="Port to listen on."),
         db: str | None = typer.Option(None, "--db", help="Database URL (default: $CASEREVIEW_DB or "
                                          "sqlite:///casereview.db)."),
-        forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips",
-                                                help="Proxies trusted for X-Forwarded-* (https, client IP)."),
     ) -> None:
         """Serve the QA web app (queue, verification, audit trail, agreement)."""
         import uvicorn
@@ -32,5 +32,12 @@ def register(app: typer.Typer) -> None:
         except Exception as exc:  # noqa: BLE001 - a bad URL or unreachable database: name the problem, not a traceback
             die(f"cannot open the database: {exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}")
         typer.echo(f"casereview QA on http://{host}:{port}/ (Ctrl-C to stop)")
-        uvicorn.run(web_app, host=host, port=port, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
-                    log_level="info")
+        uvicorn.run(web_app, host=host, port=port, log_level="info", **proxy_options(settings.web.trusted_proxies))
+
+
+def proxy_options(trusted_proxies: list[str]) -> dict[str, Any]:
+    """uvicorn believes X-Forwarded-For/-Proto only from the proxies params.yaml names (web.trusted_proxies);
+    with none, from nobody, not even loopback."""
+    if not trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(trusted_proxies)}

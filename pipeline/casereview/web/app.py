@@ -24,9 +24,11 @@ from casereview.config import Config, load_config
 from casereview.store import get_engine
 from casereview.store.audit import when
 from casereview.store.models import ROLES
+from casereview.store.users import dummy_hash
 from casereview.taxonomy import load_label_sets
 from casereview.web import security as sec
 from casereview.web.deps import NotAuthenticated, WebContext, is_api, page
+from casereview.web.policy import allowed
 from casereview.web.routers import agreement, audit, auth, exports, imports, items, queue, users
 
 log = logging.getLogger("casereview.web")  # logs name users, items and counts; never item text
@@ -51,7 +53,8 @@ def create_app(
     with sessions() as db:
         secret = sec.secret_key(db)
     templates = Jinja2Templates(directory=WEB_DIR / "templates")
-    templates.env.globals.update(taxonomy=taxonomy, roles=ROLES, when=when, evidence_label=taxonomy.evidence_name)
+    templates.env.globals.update(taxonomy=taxonomy, roles=ROLES, when=when, evidence_label=taxonomy.evidence_name,
+                                 can=allowed)
     templates.env.filters["pct"] = lambda v: "—" if v is None else f"{100 * v:.0f}%"
     templates.env.filters["num"] = lambda v: "—" if v is None else f"{v:.2f}"
 
@@ -64,7 +67,9 @@ def create_app(
         templates=templates,
         secret=secret,
         secure_cookies=secure_cookies,
+        password_checks=sec.PasswordChecks(int(config.web.max_concurrent_password_checks)),
     )
+    dummy_hash()  # made once now, so no login ever pays for a hash() of its own
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     for module in ROUTERS:
         app.include_router(module.router)
@@ -72,18 +77,27 @@ def create_app(
     return app
 
 
+# Pages hold case text: no caching, no framing, no third-party anything.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+}
+
+
 def add_headers_and_errors(app: FastAPI) -> None:
     @app.middleware("http")
     async def headers(request: Request, call_next):
         response = await call_next(request)
-        # Pages hold case text: no caching, no framing, no third-party anything.
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-        )
+        for k, v in SECURITY_HEADERS.items():
+            if k == "Cache-Control":
+                response.headers.setdefault(k, v)
+            else:
+                response.headers[k] = v
         return response
 
     @app.exception_handler(NotAuthenticated)
@@ -100,6 +114,15 @@ def add_headers_and_errors(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
         return error_response(request, 422, validation_message(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        # The class only: a message or traceback may quote a value from the request (item text).
+        log.error("unexpected %s on %s %s", exc.__class__.__name__, request.method, request.url.path)
+        response = error_response(request, 500, "Something went wrong on the server. It has been logged.")
+        for k, v in SECURITY_HEADERS.items():  # this answer bypasses the middleware below
+            response.headers[k] = v
+        return response
 
 
 def wants_html(request: Request) -> bool:

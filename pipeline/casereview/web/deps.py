@@ -4,7 +4,7 @@ CSRF and page rendering. Routers take these through FastAPI's Depends, never fro
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
 from casereview.config import Config, WebConfig
-from casereview.store.models import User, WebSession
+from casereview.store.models import ItemRow, User, WebSession
 from casereview.taxonomy import LabelSets
 from casereview.web import security as sec
 from casereview.web.policy import allowed
@@ -30,6 +30,7 @@ class WebContext:
     templates: Jinja2Templates
     secret: str
     secure_cookies: bool | None = None
+    password_checks: sec.PasswordChecks = field(default_factory=lambda: sec.PasswordChecks(2))
 
     @property
     def scie_ids(self) -> list[str]:
@@ -128,3 +129,20 @@ def safe_next(target: str | None) -> str:
 
 # Item keys are database integers: anything outside their range is a 422, not an overflow in the driver.
 ItemPk = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+Reader = Annotated[User, Depends(require("read_labels"))]
+
+
+def item_viewer(pk: ItemPk, db: DB, user: CurrentUser) -> User:
+    """May this user see item pk? Everyone who sees the queue sees pending items; a verified item shows a
+    human label, so it needs read_labels, as the label export does (page and API alike)."""
+    if not allowed(user.role, "view_queue"):
+        raise HTTPException(403, "Your role may not do this.")
+    if not allowed(user.role, "read_labels"):
+        item = db.get(ItemRow, pk)
+        if item is not None and item.status != "pending":
+            raise HTTPException(403, "Your role may not see verified labels.")
+    return user
+
+
+ItemViewer = Annotated[User, Depends(item_viewer)]

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from casereview.store.agreement import Agreement, agreement
-from casereview.store.models import User
-from casereview.web.deps import DB, WebContext, get_ctx, page, require
+from casereview.web.deps import DB, Reader, WebContext, get_ctx, page
 
 router = APIRouter()
-Reader = Annotated[User, Depends(require("read_labels"))]  # agreement is computed from verified labels
 
 
 def agreement_data(ctx: WebContext, db: Session) -> Agreement:

@@ -7,18 +7,18 @@ import io
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from casereview.store.audit import audit_rows
 from casereview.store.models import User
-from casereview.web.deps import DB, page, require
+from casereview.web.deps import DB, Reader, page, require
+from casereview.web.policy import allowed
 
 router = APIRouter()
-# The trail holds every verified label: the same rule as the label export, on the page, JSON and downloads.
-Reader = Annotated[User, Depends(require("read_labels"))]
 
-AUDIT_COLUMNS = ["id", "at", "user", "document", "item", "action", "field", "before", "after", "comment"]
+# target: what an item-less event is about ("user:alice", "login").
+AUDIT_COLUMNS = ["id", "at", "user", "document", "item", "action", "field", "before", "after", "comment", "target"]
 
 
 def csv_cell(value: Any) -> Any:
@@ -61,17 +61,17 @@ def audit_page(request: Request, db: DB, user: Reader):
         "audit.html",
         rows=list(reversed(rows))[:500],
         total=len(rows),
-        can_export=True,
+        can_export=allowed(user.role, "read_labels"),
     )
 
 
 @router.get("/audit/export.{fmt}")
-def audit_export(fmt: str, db: DB, _user: Reader):
+def audit_export(fmt: str, db: DB, _user: Annotated[User, Depends(require("read_labels"))]):
     return audit_download(audit_rows(db), fmt)
 
 
 @router.get("/api/audit")
-def api_audit(*, format: str = "json", db: DB, _user: Reader):
+def api_audit(*, format: Annotated[str, Query(max_length=10)] = "json", db: DB, _user: Reader):
     if format in ("csv", "jsonl"):
         return audit_download(audit_rows(db), format)
     return audit_rows(db)

@@ -14,7 +14,7 @@ from casereview.store.errors import ConflictError, StoreError
 from casereview.store.labels import apply_label
 from casereview.store.models import ItemRow, User
 from casereview.store.queue import QueueFilter, neighbours, queue_pks
-from casereview.web.deps import CSRF, DB, ItemPk, WebContext, get_ctx, page, require
+from casereview.web.deps import CSRF, DB, ItemPk, ItemViewer, Reader, WebContext, get_ctx, page, require
 from casereview.web.policy import allowed
 from casereview.web.render import context_html
 from casereview.web.routers.queue import Filter, filter_query, queue_filter
@@ -23,17 +23,14 @@ from casereview.web.schemas import ItemOut, LabelBody, LabelResult
 log = logging.getLogger("casereview.web")  # names users and item keys; never item text
 router = APIRouter()
 
-Viewer = Annotated[User, Depends(require("view_queue"))]
+Viewer = ItemViewer  # verified items need read_labels (deps.item_viewer)
 Editor = Annotated[User, Depends(require("label"))]
 
 
-def get_item(db: Session, pk: int, user: User | None = None) -> ItemRow:
-    """The item, or 404; with `user`, 403 when it is verified and their role may not read people's labels."""
+def get_item(db: Session, pk: int) -> ItemRow:
     item = db.get(ItemRow, pk)
     if item is None:
         raise HTTPException(404, "no such item")
-    if user is not None and item.status != "pending" and not allowed(user.role, "read_labels"):
-        raise HTTPException(403, "Your role may see only items still pending verification.")
     return item
 
 
@@ -85,7 +82,7 @@ def render_item(
 
 @router.get("/items/{pk}", response_class=HTMLResponse)
 def item_page(*, request: Request, pk: ItemPk, flt: Filter, db: DB, user: Viewer):
-    return render_item(request, db, get_item(db, pk, user), flt, user)
+    return render_item(request, db, get_item(db, pk), flt, user)
 
 
 @router.post("/items/{pk}", dependencies=[CSRF])
@@ -147,8 +144,8 @@ def item_post(
 
 
 @router.get("/api/items/{pk}", response_model=ItemOut)
-def api_item(pk: ItemPk, db: DB, user: Viewer) -> ItemOut:
-    return ItemOut.of(get_item(db, pk, user))
+def api_item(pk: ItemPk, db: DB, _user: Viewer) -> ItemOut:
+    return ItemOut.of(get_item(db, pk))
 
 
 def api_label(ctx: WebContext, pk: int, body: LabelBody, action: str, db: Session, user: User) -> LabelResult:
@@ -188,6 +185,6 @@ def api_labels(request: Request, pk: ItemPk, body: LabelBody, db: DB, user: Edit
 
 
 @router.get("/api/items/{pk}/audit")
-def api_item_audit(pk: ItemPk, db: DB, _user: Annotated[User, Depends(require("read_labels"))]) -> list[dict[str, Any]]:
+def api_item_audit(pk: ItemPk, db: DB, _user: Reader) -> list[dict[str, Any]]:
     get_item(db, pk)
     return audit_rows(db, pk)

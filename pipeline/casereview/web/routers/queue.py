@@ -34,14 +34,15 @@ def queue_filter(
     )
 
 
-def visible_filter(flt: Annotated[QueueFilter, Depends(queue_filter)], user: CurrentUser) -> QueueFilter:
-    """Verified items carry people's labels: a role without read_labels may list only pending items."""
+def readable_filter(flt: Annotated[QueueFilter, Depends(queue_filter)], user: CurrentUser) -> QueueFilter:
+    # Verified items carry human labels: listing them (status=verified or all) needs read_labels, as the
+    # label export does. The same filter guards the queue page, its API and the item page's navigation.
     if flt.status != "pending" and not allowed(user.role, "read_labels"):
-        raise HTTPException(403, "Your role may see only items still pending verification.")
+        raise HTTPException(403, "Your role may see pending items only.")
     return flt
 
 
-Filter = Annotated[QueueFilter, Depends(visible_filter)]
+Filter = Annotated[QueueFilter, Depends(readable_filter)]
 
 
 def filter_query(flt: QueueFilter) -> str:
