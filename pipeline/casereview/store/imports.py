@@ -4,11 +4,12 @@ the text a person verified has changed (then the item needs verifying again, and
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from casereview.config import RedactConfig
 from casereview.contracts import Document, Item
 from casereview.store.audit import record_event
 from casereview.store.db import session_factory
@@ -40,6 +41,51 @@ def check_redacted(doc: Document, where: str | None = None) -> None:
     if doc.redacted is not True:
         name = where or (doc.source.file if doc.source else doc.id)
         raise ValueError(f"{name}: document {doc.id!r} is not redacted; only redacted documents are stored")
+
+
+def check_labels(doc: Document, scie_ids: Collection[str], theme_ids: Collection[str]) -> None:
+    """Every label id in the document must be in the taxonomy. The message names the field and the item's
+    position, never the value (it came from outside and may be anything)."""
+    for n, item in enumerate(doc.items, 1):
+        fields = {
+            "SCIE category": [item.scie] if item.scie else [],
+            "SCIE score": list(item.scie_scores or {}),
+            "SCIE runner-up": [r] if (r := getattr(item, "scie_runner_up", None)) else [],
+            "theme": list(item.themes or []),
+            "theme score": list(item.theme_scores or {}),
+        }
+        for what, ids in fields.items():
+            allowed = scie_ids if what.startswith("SCIE") else theme_ids
+            if any(not isinstance(i, str) or i not in allowed for i in ids):
+                raise ValueError(f"unknown {what} id in item {n}")
+        if any(k not in scie_ids and k not in theme_ids for k in (item.evidence or {})):
+            raise ValueError(f"unknown label id in the evidence of item {n}")
+    for t in doc.themes:
+        tid = t.get("id") if isinstance(t, dict) else getattr(t, "id", None)
+        if tid not in theme_ids:
+            raise ValueError("unknown theme id in the document's themes")
+
+
+def texts_to_check(doc: Document) -> list[str]:
+    """The text, plus any item text, sub-point or section title that is not simply a piece of it."""
+    text = doc.text or ""
+    extra = [i.text for i in doc.items if text[i.start:i.end] != i.text]
+    extra += [p for i in doc.items for p in (i.subpoints or [])]
+    extra += [s.title for s in doc.sections if s.title and s.title not in text]
+    return [text, "\n\n".join(extra)] if extra else [text]
+
+
+def check_import(doc: Document, *, scie_ids: Collection[str], theme_ids: Collection[str],
+                 redact: RedactConfig | None = None) -> None:
+    """What an import checks whatever the document claims: redacted, labels in the taxonomy, and no
+    identifier the redactor would still replace. Raises ValueError naming counts and kinds only."""
+    from casereview.redact.check import describe, residual_in_texts
+
+    check_redacted(doc)
+    check_labels(doc, scie_ids, theme_ids)
+    found = residual_in_texts(texts_to_check(doc), redact)
+    if found:
+        raise ValueError(f"document {doc.id}: {describe(found)}; redact it first")
 
 
 def import_into(session: Session, docs: Iterable[Document], user: User | None = None) -> int:
