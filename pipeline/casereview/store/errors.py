@@ -8,7 +8,11 @@ class StoreError(ValueError):
 
 
 class ConflictError(StoreError):
-    """Someone else changed the item since it was loaded."""
+    """Someone else changed the item since it was loaded (`item_pk` says which, when known)."""
+
+    def __init__(self, message: str, item_pk: int | None = None):
+        super().__init__(message)
+        self.item_pk = item_pk
 
 
 class NeedsConfirmation(StoreError):

@@ -58,7 +58,7 @@ def record_change(session: Session, item: ItemRow, user: User | None, action: st
 
 def check_version(item: ItemRow, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != item.version:
-        raise ConflictError("the item was changed by someone else; reload it")
+        raise ConflictError("the item was changed by someone else; reload it", item.pk)
 
 
 def check_colleague(item: ItemRow, user: User, confirm: bool) -> None:
@@ -187,7 +187,7 @@ def undo_last(session: Session, user: User, change_id: int | None = None,
         raise NothingToUndo("the item of that change no longer exists")
     check_version(item, expected_version)
     if not _still_current(session, item, change):
-        raise ConflictError("someone changed this item after you; reload it and correct it instead")
+        raise ConflictError("someone changed this item after you; reload it and correct it instead", item.pk)
     old_status, old_scie, old_themes, old_comment = (item.status, item.current_scie,
                                                      sorted(item.current_themes), item.comment)
     before, version_before = label_state(item), item.version

@@ -27,6 +27,7 @@ from casereview.store.models import ROLES
 from casereview.taxonomy import load_label_sets
 from casereview.web import security as sec
 from casereview.web.deps import NotAuthenticated, WebContext, is_api, page
+from casereview.web.policy import allowed
 from casereview.web.routers import agreement, audit, auth, exports, imports, items, queue, users
 
 log = logging.getLogger("casereview.web")  # logs name users, items and counts; never item text
@@ -51,7 +52,8 @@ def create_app(
     with sessions() as db:
         secret = sec.secret_key(db)
     templates = Jinja2Templates(directory=WEB_DIR / "templates")
-    templates.env.globals.update(taxonomy=taxonomy, roles=ROLES, when=when, evidence_label=taxonomy.evidence_name)
+    templates.env.globals.update(taxonomy=taxonomy, roles=ROLES, when=when, evidence_label=taxonomy.evidence_name,
+                                 may=allowed)
     templates.env.filters["pct"] = lambda v: "—" if v is None else f"{100 * v:.0f}%"
     templates.env.filters["num"] = lambda v: "—" if v is None else f"{v:.2f}"
 
