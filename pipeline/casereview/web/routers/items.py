@@ -216,7 +216,8 @@ def api_labels(request: Request, pk: ItemPk, body: LabelBody, db: DB, user: Edit
 
 def run_undo(db: Session, user: User, change: int | None, version: int | None):
     """Undo and commit. Raises 403, 404 (nothing to undo), 400; a ConflictError (changed since) is the
-    caller's to answer."""
+    caller's to answer. undo_last refuses before it writes anything, so there is nothing to roll back (and a
+    rollback would expire the user the error page names)."""
     try:
         item, undo, events = undo_last(db, user, change, expected_version=version)
     except PermissionError as exc:
@@ -224,10 +225,8 @@ def run_undo(db: Session, user: User, change: int | None, version: int | None):
     except NothingToUndo as exc:
         raise HTTPException(404, str(exc)) from None
     except ConflictError:
-        db.rollback()
         raise
     except StoreError as exc:
-        db.rollback()
         raise HTTPException(400, str(exc)) from None
     db.commit()
     log.info("user %s undid change %s on item %s", user.name, undo.undoes, item.pk)
