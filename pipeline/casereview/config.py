@@ -181,6 +181,7 @@ class WebConfig(_Section):
     context_paragraphs: NonNegativeInt
     queue_page_size: PositiveInt
     import_max_mb: PositiveFloat
+    import_roots: tuple[str, ...] = ()  # folders the server may import from; none: folder import is off
 
 
 class Config(_Section):

@@ -93,7 +93,7 @@ def test_researcher_and_reviewer_cannot_change_labels(clients):
         assert r.status_code == 403
         page = c.get(f"/items/{item['pk']}")
         assert page.status_code == 200 and 'id="label-form"' not in page.text
-    assert [r for r in clients["qa"].get("/api/audit").json() if r["item_pk"] is not None] == []  # logins only
+    assert [r for r in clients["qa"].get("/api/audit").json() if r["item_pk"] is not None] == []  # logins and imports only
 
 
 def test_qa_accept_and_correct_write_audit_rows(clients, env):

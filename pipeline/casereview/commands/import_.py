@@ -10,17 +10,20 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command("import")
     def import_(
+        ctx: typer.Context,
         folder: Path = typer.Argument(..., help="A results folder (reads DIR/documents/*.json)."),
         db: str | None = typer.Option(None, "--db", help="Database URL (default: $CASEREVIEW_DB or "
                                          "sqlite:///casereview.db)."),
     ) -> None:
-        """Import redacted Documents; unredacted ones are refused, naming the file. Re-import is safe."""
+        """Import redacted Documents; unredacted ones, labels outside the taxonomy and text in which the
+        redactor still finds an identifier are refused, naming the file. Re-import is safe."""
         from sqlalchemy.exc import SQLAlchemyError
 
-        from casereview.commands import die, err_console
+        from casereview.commands import config, die, err_console
         from casereview.contracts import ContractError, Document
         from casereview.store import session_factory
-        from casereview.store.imports import import_into
+        from casereview.store.imports import check_import, import_into
+        from casereview.taxonomy import load_label_sets
 
         if not folder.is_dir():
             die(f"{folder}: not a folder")
@@ -30,6 +33,9 @@ def register(app: typer.Typer) -> None:
             files = sorted(folder.glob("*.json"))
         if not files:
             die(f"{folder}: no Document JSON files found (looked in documents/ and the folder itself)")
+        settings = config(ctx)
+        labels = load_label_sets(settings.taxonomy)
+        scie_ids, theme_ids = [c.id for c in labels.scie], [t.id for t in labels.themes]
         make_session = session_factory(db)
         imported, failed = 0, 0
         for path in files:  # one bad file is reported and never stops the rest
@@ -37,6 +43,7 @@ def register(app: typer.Typer) -> None:
                 doc = Document.load(path)
                 if doc.redacted is not True:
                     raise ValueError(f"{path.name}: not redacted (\"redacted\" is not true); refused")
+                check_import(doc, scie_ids=scie_ids, theme_ids=theme_ids, redact=settings.redact)
                 with make_session() as session, session.begin():
                     import_into(session, [doc])
                 imported += 1

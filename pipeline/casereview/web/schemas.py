@@ -24,6 +24,14 @@ class LabelBody(_Body):
     confirm: bool = Field(default=False, description="replace a label someone else verified")
 
 
+class UndoBody(_Body):
+    """Undo the user's own most recent change, or the one named; `version` (optional) is the item's version
+    as the client saw it."""
+
+    change: StrictInt | None = Field(default=None, ge=1, le=2**31)
+    version: StrictInt | None = Field(default=None, ge=0, le=2**31)
+
+
 class ImportBody(_Body):
     documents: list[dict[str, Any]] = Field(default_factory=list)
     folder: StrictStr | None = None
@@ -102,6 +110,13 @@ class QueueOut(BaseModel):
 
 class LabelResult(BaseModel):
     item: ItemOut
+    audit: list[int]
+
+
+class UndoResult(BaseModel):
+    item: ItemOut
+    undone: int  # the LabelChange reversed
+    change: int  # the undo's own LabelChange
     audit: list[int]
 
 

@@ -6,19 +6,19 @@ import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from casereview.store.audit import audit_rows
-from casereview.store.errors import ConflictError, StoreError
-from casereview.store.labels import apply_label
+from casereview.store.errors import ConflictError, NeedsConfirmation, NothingToUndo, StoreError
+from casereview.store.labels import apply_label, previous_verification, undo_last, undoable_changes
 from casereview.store.models import ItemRow, User
 from casereview.store.queue import QueueFilter, neighbours, queue_pks
 from casereview.web.deps import CSRF, DB, ItemPk, ItemViewer, Reader, WebContext, get_ctx, page, require
 from casereview.web.policy import allowed
 from casereview.web.render import context_html
 from casereview.web.routers.queue import Filter, filter_query, queue_filter
-from casereview.web.schemas import ItemOut, LabelBody, LabelResult
+from casereview.web.schemas import ItemOut, LabelBody, LabelResult, UndoBody, UndoResult
 
 log = logging.getLogger("casereview.web")  # names users and item keys; never item text
 router = APIRouter()
@@ -43,6 +43,7 @@ def render_item(
     status: int = 200,
     error: str | None = None,
     form: dict | None = None,
+    conflict: bool = False,
 ) -> HTMLResponse:
     ctx = get_ctx(request)
     prev_pk, next_pk = neighbours(db, flt, item.pk)
@@ -77,6 +78,11 @@ def render_item(
         selected_scie=(form or {}).get("scie", item.current_scie),
         selected_themes=(form or {}).get("themes", item.current_themes),
         msg=request.query_params.get("msg"),
+        # Someone else's verification: the page warns and saving needs the confirm box.
+        colleague=item.verified_by if item.status == "verified" and item.verified_by != user.name else None,
+        conflict=conflict,
+        previous=previous_verification(db, item),
+        last_change=next(iter(undoable_changes(db, user, limit=1)), None) if allowed(user.role, "label") else None,
     )
 
 
@@ -95,6 +101,7 @@ def item_post(
     themes: Annotated[list[str] | None, Form()] = None,
     comment: Annotated[str, Form(max_length=5000)] = "",
     version: Annotated[int, Form(ge=0, le=2**31)],
+    confirm: Annotated[str, Form(max_length=10)] = "",
     q_document: Annotated[str, Form(max_length=200)] = "",
     q_kind: Annotated[str, Form(max_length=40)] = "",
     q_category: Annotated[str, Form(max_length=80)] = "",
@@ -119,21 +126,29 @@ def item_post(
             expected_version=version,
             scie_ids=ctx.scie_ids,
             theme_ids=ctx.theme_ids,
+            confirm=bool(confirm),
         )
     except PermissionError as exc:
         raise HTTPException(403, str(exc)) from None
     except StoreError as exc:
         db.rollback()
-        code = 409 if isinstance(exc, ConflictError) else 400
+        item = get_item(db, pk)
+        if isinstance(exc, NeedsConfirmation):
+            error = f"{exc.verified_by} verified this item. Tick “Replace their label” to save yours instead."
+        elif isinstance(exc, ConflictError):
+            error = "Someone changed this item while you had it open: their label is below, beside your choice."
+        else:
+            error = str(exc)
         return render_item(
             request,
             db,
-            get_item(db, pk),
+            item,
             flt,
             user,
-            status=code,
-            error=str(exc),
-            form={"scie": scie, "themes": themes or [], "comment": comment},
+            status=409 if isinstance(exc, ConflictError | NeedsConfirmation) else 400,
+            error=error,
+            form={"scie": scie, "themes": themes or [], "comment": comment, "action": action},
+            conflict=isinstance(exc, ConflictError),
         )
     db.commit()
     log.info("user %s %s item %s", user.name, action, pk)
@@ -148,7 +163,17 @@ def api_item(pk: ItemPk, db: DB, _user: Viewer) -> ItemOut:
     return ItemOut.of(get_item(db, pk))
 
 
-def api_label(ctx: WebContext, pk: int, body: LabelBody, action: str, db: Session, user: User) -> LabelResult:
+def conflict_response(db: Session, pk: int, exc: StoreError) -> JSONResponse:
+    """409 with the item as it stands now (who verified it, their labels, its version), so a client can show
+    the colleague's label beside its own before it sends `confirm`."""
+    current = ItemOut.of(get_item(db, pk)).model_dump()
+    return JSONResponse({"detail": str(exc), "needs_confirmation": isinstance(exc, NeedsConfirmation),
+                         "item": current}, status_code=409)
+
+
+def api_label(
+    ctx: WebContext, pk: int, body: LabelBody, action: str, db: Session, user: User
+) -> LabelResult | JSONResponse:
     item = get_item(db, pk)
     try:
         events = apply_label(
@@ -162,11 +187,13 @@ def api_label(ctx: WebContext, pk: int, body: LabelBody, action: str, db: Sessio
             expected_version=body.version,
             scie_ids=ctx.scie_ids,
             theme_ids=ctx.theme_ids,
+            confirm=body.confirm,
         )
     except PermissionError as exc:
         raise HTTPException(403, str(exc)) from None
-    except ConflictError as exc:
-        raise HTTPException(409, str(exc)) from None
+    except (ConflictError, NeedsConfirmation) as exc:
+        db.rollback()
+        return conflict_response(db, pk, exc)
     except StoreError as exc:
         raise HTTPException(422, str(exc)) from None
     db.commit()
@@ -175,13 +202,61 @@ def api_label(ctx: WebContext, pk: int, body: LabelBody, action: str, db: Sessio
 
 
 @router.post("/api/items/{pk}/accept", dependencies=[CSRF], response_model=LabelResult)
-def api_accept(request: Request, pk: ItemPk, body: LabelBody, db: DB, user: Editor) -> LabelResult:
+def api_accept(request: Request, pk: ItemPk, body: LabelBody, db: DB, user: Editor):
     return api_label(get_ctx(request), pk, body, "accept", db, user)
 
 
 @router.post("/api/items/{pk}/labels", dependencies=[CSRF], response_model=LabelResult)
-def api_labels(request: Request, pk: ItemPk, body: LabelBody, db: DB, user: Editor) -> LabelResult:
+def api_labels(request: Request, pk: ItemPk, body: LabelBody, db: DB, user: Editor):
     return api_label(get_ctx(request), pk, body, "save", db, user)
+
+
+# -- undo: the user's own changes, newest first; each undo is a change in the audit trail --------------
+
+
+def run_undo(db: Session, user: User, change: int | None, version: int | None):
+    """Undo and commit. Raises 403, 404 (nothing to undo), 400; a ConflictError (changed since) is the
+    caller's to answer. undo_last refuses before it writes anything, so there is nothing to roll back (and a
+    rollback would expire the user the error page names)."""
+    try:
+        item, undo, events = undo_last(db, user, change, expected_version=version)
+    except PermissionError as exc:
+        raise HTTPException(403, str(exc)) from None
+    except NothingToUndo as exc:
+        raise HTTPException(404, str(exc)) from None
+    except ConflictError:
+        raise
+    except StoreError as exc:
+        raise HTTPException(400, str(exc)) from None
+    db.commit()
+    log.info("user %s undid change %s on item %s", user.name, undo.undoes, item.pk)
+    return item, undo, events
+
+
+@router.post("/api/undo", dependencies=[CSRF], response_model=UndoResult)
+def api_undo(db: DB, user: Editor, body: UndoBody | None = None):
+    body = body or UndoBody()
+    try:
+        item, undo, events = run_undo(db, user, body.change, body.version)
+    except ConflictError as exc:
+        if exc.item_pk is None:
+            raise HTTPException(409, str(exc)) from None
+        return conflict_response(db, exc.item_pk, exc)
+    return UndoResult(item=ItemOut.of(item), undone=undo.undoes or 0, change=undo.id, audit=[e.id for e in events])
+
+
+@router.post("/undo", dependencies=[CSRF])
+def undo_post(
+    *,
+    change: Annotated[int | None, Form(ge=1, le=2**31)] = None,
+    db: DB,
+    user: Editor,
+):
+    try:
+        item, _undo, _events = run_undo(db, user, change, None)
+    except ConflictError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return RedirectResponse(f"/items/{item.pk}?status=all&msg=undone", status_code=303)
 
 
 @router.get("/api/items/{pk}/audit")

@@ -27,6 +27,7 @@
     else if (form && key === "a") form.requestSubmit(document.getElementById("btn-accept"));
     else if (form && key === "s") form.requestSubmit(document.getElementById("btn-save"));
     else if (form && key === "c") document.getElementById("comment").focus();
+    else if (key === "u" && document.getElementById("undo-form")) document.getElementById("undo-form").requestSubmit();
     else if (form && key === "t") {
       var first = form.querySelector("#themes input[type=checkbox]");
       if (first) first.focus();
@@ -36,8 +37,20 @@
     } else handled = false;
     if (handled) e.preventDefault();
   });
-  // A double press of a or s must not submit twice.
   var form = document.getElementById("label-form");
+  // An item a colleague verified: a or s (or a click) only asks until "Replace their label" is ticked.
+  if (form && form.dataset.colleague) form.addEventListener("submit", function (e) {
+    var confirm = document.getElementById("confirm");
+    if (confirm && !confirm.checked) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      var box = document.getElementById("confirm-box");
+      box.classList.add("asking");
+      box.scrollIntoView({block: "center"});
+      confirm.focus();
+    }
+  });
+  // A double press of a or s must not submit twice.
   if (form) form.addEventListener("submit", function (e) {
     if (form.dataset.sent) { e.preventDefault(); return; }
     form.dataset.sent = "1";
