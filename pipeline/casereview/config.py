@@ -161,6 +161,7 @@ class WebConfig(_Section):
     context_paragraphs: NonNegativeInt
     queue_page_size: PositiveInt
     import_max_mb: PositiveFloat
+    double_verification_share: float = Field(ge=0.0, le=1.0)
 
 
 class Config(_Section):
