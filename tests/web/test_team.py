@@ -229,3 +229,19 @@ def test_skip_is_a_link_to_the_next_item_and_writes_nothing(env, team):
     last = qa1.get(f"/items/{queue[-1]}").text
     assert re.search(r'<a id="skip" href="/queue', last)  # at the end of the queue, back to it
     assert 'id="skip"' not in team["researcher1"].get(f"/items/{queue[0]}").text
+
+
+def test_saving_from_my_queue_moves_on_within_my_queue(env, team):
+    admin, qa1 = team["admin1"], team["qa1"]
+    ids = pks(env)
+    admin.post("/api/assign", json={"items": [ids["doc-001-r3"], ids["doc-002-r2"]], "user": "qa1"})
+    mine = [i["pk"] for i in qa1.get("/api/queue?mine=1").json()["items"]]
+    assert sorted(mine) == sorted([ids["doc-001-r3"], ids["doc-002-r2"]])
+    page = qa1.get(f"/items/{mine[0]}?assigned_to=qa1")
+    assert 'name="q_assigned_to" value="qa1"' in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+    r = qa1.post(f"/items/{mine[0]}", data={"csrf_token": token, "version": version, "action": "accept",
+                                            "q_status": "pending", "q_assigned_to": "qa1"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith(f"/items/{mine[1]}?")
+    assert "assigned_to=qa1" in r.headers["location"]
