@@ -182,6 +182,7 @@ class WebConfig(_Section):
     queue_page_size: PositiveInt
     import_max_mb: PositiveFloat
     import_roots: tuple[str, ...] = ()  # folders the server may import from; none: folder import is off
+    double_verification_share: float = Field(ge=0.0, le=1.0)
 
 
 class Config(_Section):

@@ -1,4 +1,5 @@
-"""Agreement between the model and the people who verified its labels (Cohen's kappa per label)."""
+"""Agreement between the model and the people who verified its labels, and between the two people of a blind
+double verification (Cohen's kappa per label)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,21 @@ class LabelAgreement:
 
 
 @dataclass
+class PeopleAgreement:
+    """First verifier vs blind second verifier. In each label row `predicted` counts the first person's yes,
+    `verified` the second's, and `precision` the share of the first person's yes the second agreed with."""
+
+    n: int = 0  # items verified twice
+    scie_n: int = 0
+    scie_accuracy: float | None = None
+    scie_kappa: float | None = None
+    scie: list[LabelAgreement] = field(default_factory=list)
+    themes_n: int = 0
+    themes: list[LabelAgreement] = field(default_factory=list)
+    pairs: list[dict[str, Any]] = field(default_factory=list)  # per pair of people: n, accuracy, kappa
+
+
+@dataclass
 class Agreement:
     total: int = 0
     verified: int = 0
@@ -51,6 +67,7 @@ class Agreement:
     scie: list[LabelAgreement] = field(default_factory=list)
     themes_n: int = 0
     themes: list[LabelAgreement] = field(default_factory=list)
+    people: PeopleAgreement = field(default_factory=PeopleAgreement)
 
 
 def _binary(label_id: str, label: str, pairs: list[tuple[bool, bool]]) -> LabelAgreement:
@@ -93,4 +110,41 @@ def agreement(session: Session, scie_labels: Sequence[tuple[str, str]],
     for tid, tlabel in theme_labels:
         pairs = [(tid in (i.pred_themes or []), tid in (i.verified_themes or [])) for i in theme_items]
         result.themes.append(_binary(tid, tlabel, pairs))
+    result.people = people_agreement(session, scie_labels, theme_labels)
+    return result
+
+
+def _scie_summary(pairs: list[tuple[str, str]]) -> tuple[float | None, float | None]:
+    if not pairs:
+        return None, None
+    return sum(1 for a, b in pairs if a == b) / len(pairs), cohen_kappa(pairs)
+
+
+def people_agreement(session: Session, scie_labels: Sequence[tuple[str, str]],
+                     theme_labels: Sequence[tuple[str, str]]) -> PeopleAgreement:
+    """Agreement between the first verifier's labels (as they stand) and the blind second check."""
+    result = PeopleAgreement()
+    items = list(session.scalars(
+        select(ItemRow).where(ItemRow.status == "verified", ItemRow.second_by.is_not(None)).options(
+            load_only(ItemRow.verified_by, ItemRow.verified_scie, ItemRow.verified_themes, ItemRow.second_by,
+                      ItemRow.second_scie, ItemRow.second_themes))))
+    result.n = len(items)
+    scie_items = [i for i in items if i.verified_scie is not None and i.second_scie is not None]
+    scie_pairs = [(str(i.verified_scie), str(i.second_scie)) for i in scie_items]
+    result.scie_n = len(scie_pairs)
+    result.scie_accuracy, result.scie_kappa = _scie_summary(scie_pairs)
+    for cid, clabel in scie_labels:
+        result.scie.append(_binary(cid, clabel, [(a == cid, b == cid) for a, b in scie_pairs]))
+    theme_items = [i for i in items if i.verified_themes is not None and i.second_themes is not None]
+    result.themes_n = len(theme_items)
+    for tid, tlabel in theme_labels:
+        pairs = [(tid in (i.verified_themes or []), tid in (i.second_themes or [])) for i in theme_items]
+        result.themes.append(_binary(tid, tlabel, pairs))
+    by_pair: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for i in scie_items:  # a pair of people regardless of who went first
+        key = tuple(sorted((str(i.verified_by), str(i.second_by))))
+        by_pair.setdefault((key[0], key[1]), []).append((str(i.verified_scie), str(i.second_scie)))
+    for (a, b), labels in sorted(by_pair.items()):
+        accuracy, kappa = _scie_summary(labels)
+        result.pairs.append({"people": [a, b], "n": len(labels), "scie_accuracy": accuracy, "scie_kappa": kappa})
     return result

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from casereview.store.audit import when
 from casereview.store.errors import ConflictError, NeedsConfirmation, NothingToUndo, StoreError
 from casereview.store.models import AuditEvent, ItemRow, LabelChange, User, utcnow
+from casereview.store.team import on_first_verification
 
 EDITORS = ("qa", "admin")
 
@@ -112,6 +113,7 @@ def apply_label(session: Session, item: ItemRow, user: User, *, action: str,
     first = old_status != "verified"
     if first:
         record("status", old_status, "verified")
+        on_first_verification(session, item)  # maybe sample it for a blind second check
     # On first verification the labels are recorded even when unchanged, so the trail says what was accepted.
     if first or new_scie != old_scie:
         record("scie", old_scie, new_scie)

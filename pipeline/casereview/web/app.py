@@ -24,17 +24,18 @@ from casereview.config import Config, load_config
 from casereview.store import get_engine
 from casereview.store.audit import when
 from casereview.store.models import ROLES
+from casereview.store.team import DOUBLE_SHARE_KEY
 from casereview.store.users import dummy_hash
 from casereview.taxonomy import load_label_sets
 from casereview.web import security as sec
 from casereview.web.deps import NotAuthenticated, WebContext, is_api, page
 from casereview.web.policy import allowed
-from casereview.web.routers import agreement, audit, auth, exports, imports, items, queue, users
+from casereview.web.routers import agreement, audit, auth, exports, imports, items, queue, team, users
 
 log = logging.getLogger("casereview.web")  # logs name users, items and counts; never item text
 
 WEB_DIR = Path(__file__).resolve().parent
-ROUTERS = (auth, queue, items, audit, agreement, imports, exports, users)
+ROUTERS = (auth, queue, items, audit, agreement, imports, exports, users, team)
 
 
 def create_app(
@@ -49,7 +50,9 @@ def create_app(
     """
     config = config or load_config()
     taxonomy = load_label_sets(config.taxonomy)  # fails clearly naming the missing file
-    sessions = sessionmaker(get_engine(db_url), expire_on_commit=False)
+    # The double-verification share rides on every session so the store can sample at first verification.
+    sessions = sessionmaker(get_engine(db_url), expire_on_commit=False,
+                            info={DOUBLE_SHARE_KEY: config.web.double_verification_share})
     with sessions() as db:
         secret = sec.secret_key(db)
     templates = Jinja2Templates(directory=WEB_DIR / "templates")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from casereview.store.audit import when
 from casereview.store.models import ItemRow
@@ -124,3 +124,59 @@ class Me(BaseModel):
     name: str
     role: str
     csrf_token: str
+
+
+# --- team work: assignment, blind second check, flags ---------------------------------------------------
+
+class AssignBody(_Body):
+    """Either `items` (pks) or `document` (an id); `user` is the assignee's name, null to unassign."""
+
+    items: list[StrictInt] | None = Field(default=None, max_length=10000)
+    document: StrictStr | None = Field(default=None, max_length=200)
+    user: StrictStr | None = Field(max_length=120)
+
+
+class SecondBody(_Body):
+    version: StrictInt = Field(description="the item's current version")
+    scie: StrictStr | None = None
+    themes: list[StrictStr] = Field(default_factory=list)
+
+
+class FlagBody(_Body):
+    version: StrictInt = Field(description="the item's current version")
+    flagged: StrictBool
+    note: StrictStr | None = Field(default=None, max_length=2000)
+
+
+class BlindItemOut(BaseModel):
+    """An item for the blind second check: its text and place, never the model's or the first person's labels."""
+
+    pk: int
+    id: str
+    document: str
+    document_name: str
+    kind: str
+    number: str | None
+    section: str | None
+    text: str
+    version: int
+
+    @classmethod
+    def of(cls, item: ItemRow) -> BlindItemOut:
+        return cls(pk=item.pk, id=item.item_id, document=item.document_id, document_name=item.document.source_file,
+                   kind=item.kind, number=item.number, section=item.section, text=item.text, version=item.version)
+
+
+class TeamItemOut(BaseModel):
+    pk: int
+    version: int
+    assigned_to: str | None
+    flagged: bool
+    flag_note: str | None
+    double_check: bool
+    second_by: str | None
+
+    @classmethod
+    def of(cls, item: ItemRow) -> TeamItemOut:
+        return cls(pk=item.pk, version=item.version, assigned_to=item.assigned_to, flagged=item.flagged,
+                   flag_note=item.flag_note, double_check=item.double_check, second_by=item.second_by)

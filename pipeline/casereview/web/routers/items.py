@@ -107,11 +107,13 @@ def item_post(
     q_category: Annotated[str, Form(max_length=80)] = "",
     q_theme: Annotated[str, Form(max_length=80)] = "",
     q_status: Annotated[str, Form(max_length=20)] = "pending",
+    q_assigned_to: Annotated[str, Form(max_length=120)] = "",
+    q_flagged: Annotated[str, Form(max_length=5)] = "",
     db: DB,
     user: Editor,
 ):
     ctx = get_ctx(request)
-    flt = queue_filter(q_document, q_kind, q_category, q_theme, q_status)
+    flt = queue_filter(q_document, q_kind, q_category, q_theme, q_status, q_assigned_to, q_flagged)
     item = get_item(db, pk)
     _prev, next_pk = neighbours(db, flt, pk)  # before the change moves the item out of the queue
     try:

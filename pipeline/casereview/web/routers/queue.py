@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from casereview.store.models import DocumentRow, User
 from casereview.store.queue import QueueFilter, queue_items
-from casereview.web.deps import DB, CurrentUser, get_ctx, page, require
+from casereview.web.deps import DB, CurrentUser, current_user, get_ctx, page, require
 from casereview.web.policy import allowed
 from casereview.web.schemas import ItemOut, QueueOut
 
@@ -24,14 +24,27 @@ def queue_filter(
     category: Annotated[str | None, Query(max_length=80)] = None,
     theme: Annotated[str | None, Query(max_length=80)] = None,
     status: Annotated[str | None, Query(max_length=20)] = "pending",
+    assigned_to: Annotated[str | None, Query(max_length=120)] = None,
+    flagged: Annotated[str | None, Query(max_length=5)] = None,
+    mine: Annotated[str | None, Query(max_length=5)] = None,
+    user: Annotated[User | None, Depends(current_user)] = None,
 ) -> QueueFilter:
+    # mine=1 is the logged-in user's own queue: the items assigned to them.
+    if truthy(mine) and user is not None:
+        assigned_to = user.name
     return QueueFilter(
         document=document or None,
         kind=kind or None,
         category=category or None,
         theme=theme or None,
         status=None if status in ("", "all") else status,
+        assigned_to=assigned_to or None,
+        flagged=True if truthy(flagged) else None,
     )
+
+
+def truthy(value: str | None) -> bool:
+    return (value or "").lower() in ("1", "true", "yes", "on")
 
 
 def readable_filter(flt: Annotated[QueueFilter, Depends(queue_filter)], user: CurrentUser) -> QueueFilter:
