@@ -97,6 +97,7 @@ class ItemOut(BaseModel):
 
 class QueueOut(BaseModel):
     total: int
+    next: str | None = Field(default=None, description="pass as `after` for the next page; null on the last")
     items: list[ItemOut]
 
 
