@@ -68,7 +68,7 @@ def like_pattern(word: str) -> str:
 
 def _search_condition(words: list[str], dialect: str) -> ColumnElement[bool]:
     if dialect == "sqlite":
-        match = (
+        match: Select = (
             select(literal_column("rowid"))
             .select_from(text("items_fts"))
             .where(text("items_fts MATCH :fts_query").bindparams(fts_query=fts5_query(words)))

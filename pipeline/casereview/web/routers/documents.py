@@ -59,7 +59,7 @@ def document_page(request: Request, doc_id: DocId, db: DB, user: Viewer):
         request,
         "document.html",
         doc=doc,
-        name=display_name(doc.source_file, doc.id),
+        doc_name=display_name(doc.source_file, doc.id),
         text=document_html(doc.text, [(i.pk, i.text, i.start, i.end) for i in items]),
         items=[item_labels(i, may_read) for i in items],
         verified=sum(1 for i in items if i.status == "verified"),
