@@ -52,7 +52,7 @@ class QueuePage:
 
 def search_words(q: str | None) -> list[str]:
     """The user's words: whitespace-separated chunks that contain a letter or digit (at most 20)."""
-    return [w for w in (q or "").split() if re.search(r"\w", w)][:MAX_SEARCH_WORDS]
+    return [w for w in (q or "").split() if re.search(r"[^\W_]", w)][:MAX_SEARCH_WORDS]
 
 
 def fts5_query(words: list[str]) -> str:

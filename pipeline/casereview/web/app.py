@@ -28,6 +28,7 @@ from casereview.store.models import ROLES
 from casereview.taxonomy import load_label_sets
 from casereview.web import security as sec
 from casereview.web.deps import NotAuthenticated, WebContext, is_api, page
+from casereview.web.hotkeys import theme_hotkeys
 from casereview.web.routers import agreement, audit, auth, documents, exports, imports, items, queue, users
 
 log = logging.getLogger("casereview.web")  # logs name users, items and counts; never item text
@@ -54,6 +55,7 @@ def create_app(
     templates = Jinja2Templates(directory=WEB_DIR / "templates")
     templates.env.globals.update(taxonomy=taxonomy, roles=ROLES, when=when, evidence_label=taxonomy.evidence_name)
     templates.env.globals["display_name"] = display_name  # documents by file name, never a hex id
+    templates.env.globals["theme_hotkeys"] = theme_hotkeys
     templates.env.filters["pct"] = lambda v: "—" if v is None else f"{100 * v:.0f}%"
     templates.env.filters["num"] = lambda v: "—" if v is None else f"{v:.2f}"
 
