@@ -40,8 +40,18 @@ PASSWORD = "bench-password-1"
 WORDS = ["agency", "referral", "child", "school", "nurse", "health", "visitor", "social", "worker", "police", "strategy", "discussion", "supervision", "caseload", "record", "views", "family", "mother", "father", "home", "visit", "assessment", "plan", "review", "meeting", "safeguarding", "partnership", "information", "sharing", "neglect", "risk", "escalation", "training", "practitioner", "manager", "threshold", "consent", "communication", "timeline", "housing"]
 
 
+def vocabulary(rng: random.Random, n: int = 3000) -> tuple[list[str], list[float]]:
+    """The domain words first, then invented ones, with Zipf weights: a few words are in most items, most
+    words in few, as in real text."""
+    syllables = ["ka", "lo", "mi", "ten", "sor", "vel", "dra", "pin", "ust", "re", "qua", "bel", "nor", "fi"]
+    invented = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(n)})
+    words = WORDS + [w for w in invented if w not in WORDS]
+    return words, [1.0 / (rank + 1) for rank in range(len(words))]
+
+
 def build(db_url: str, n_items: int, n_docs: int, seed: int = 7) -> None:
     rng = random.Random(seed)
+    words, weights = vocabulary(rng)
     taxonomy = load_label_sets(load_config().taxonomy)
     scie = [c.id for c in taxonomy.scie]
     themes = [t.id for t in taxonomy.themes]
@@ -54,7 +64,7 @@ def build(db_url: str, n_items: int, n_docs: int, seed: int = 7) -> None:
         doc_id = f"{rng.getrandbits(64):016x}"  # ids are hex digests in real imports
         texts, pos = [], 0
         for n in range(per_doc):
-            text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40))) + "."
+            text = " ".join(rng.choices(words, weights, k=rng.randint(12, 40))) + "."
             start = pos
             texts.append(text)
             pos += len(text) + 2
@@ -140,8 +150,10 @@ def routes(client: TestClient, db_path: Path) -> dict[str, str]:
         "api_queue_verified": "/api/queue?status=verified",
         "api_queue_all": "/api/queue?status=all",
         "api_queue_search": "/api/queue?q=supervision+caseload",
+        "api_queue_search_common_word": "/api/queue?q=child",
         "api_queue_search_rare_all": "/api/queue?q=escalation+threshold+consent&status=all",
         "api_queue_search_theme": f"/api/queue?q=neglect&theme={theme}",
+        "api_queue_search_no_match": "/api/queue?q=zzzz",
         "api_queue_deep_page": f"/api/queue?after={cursor}",
         "queue_html": "/queue",
         "queue_html_search": "/queue?q=housing",

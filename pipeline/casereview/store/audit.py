@@ -56,11 +56,15 @@ def audit_rows(session: Session, item_pk: int | None = None) -> list[dict[str, A
     stmt = _audit_select(AuditFilter())
     if item_pk is not None:
         stmt = stmt.where(AuditEvent.item_pk == item_pk)
-    return [audit_row(ev, d, i, f) for ev, d, i, f in session.execute(stmt.order_by(AuditEvent.id))]
+    return [audit_row(*row) for row in session.execute(stmt.order_by(AuditEvent.id))]
 
 
 def audit_row(
-    ev: AuditEvent, doc_id: str | None, item_id: str | None, source_file: str | None = None
+    ev: AuditEvent,
+    doc_id: str | None,
+    item_id: str | None,
+    source_file: str | None = None,
+    number: str | None = None,
 ) -> dict[str, Any]:
     return {
         "id": ev.id,
@@ -69,6 +73,7 @@ def audit_row(
         "document": doc_id,
         "document_name": display_name(source_file, doc_id) if doc_id else None,
         "item": item_id,
+        "item_number": number,
         "item_pk": ev.item_pk,
         "target": ev.target,
         "change": ev.change_id,
@@ -142,7 +147,7 @@ def audit_conditions(flt: AuditFilter) -> list[ColumnElement[bool]]:
 
 def _audit_select(flt: AuditFilter) -> Select:
     return (
-        select(AuditEvent, ItemRow.document_id, ItemRow.item_id, DocumentRow.source_file)
+        select(AuditEvent, ItemRow.document_id, ItemRow.item_id, DocumentRow.source_file, ItemRow.number)
         .outerjoin(ItemRow, ItemRow.pk == AuditEvent.item_pk)
         .outerjoin(DocumentRow, DocumentRow.id == ItemRow.document_id)
         .where(*audit_conditions(flt))
@@ -162,7 +167,7 @@ def audit_page(session: Session, flt: AuditFilter, before: int | None = None, li
     if before is not None:
         stmt = stmt.where(AuditEvent.id < before)
     found = session.execute(stmt.order_by(AuditEvent.id.desc()).limit(limit + 1)).all()
-    rows = [audit_row(ev, d, i, f) for ev, d, i, f in found[:limit]]
+    rows = [audit_row(*row) for row in found[:limit]]
     older = rows[-1]["id"] if len(found) > limit and rows else None
     count = (
         select(func.count()).select_from(AuditEvent)
@@ -177,8 +182,8 @@ def audit_filtered(session: Session, flt: AuditFilter, limit: int | None = None)
     stmt = _audit_select(flt)
     if limit is not None:
         newest = session.execute(stmt.order_by(AuditEvent.id.desc()).limit(limit)).all()
-        return [audit_row(ev, d, i, f) for ev, d, i, f in reversed(newest)]
-    return [audit_row(ev, d, i, f) for ev, d, i, f in session.execute(stmt.order_by(AuditEvent.id))]
+        return [audit_row(*row) for row in reversed(newest)]
+    return [audit_row(*row) for row in session.execute(stmt.order_by(AuditEvent.id))]
 
 
 def audit_users_and_actions(session: Session) -> tuple[list[str], list[str]]:

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from casereview.store.errors import StoreError
@@ -66,18 +66,30 @@ def like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _search_condition(words: list[str], dialect: str) -> ColumnElement[bool]:
+def _pk_in(subquery: Select, dialect: str, ordered: bool) -> ColumnElement[bool]:
+    """pk IN (subquery). For a page (`ordered`) on SQLite, `pk + 0` stops the planner from fetching every
+    match by rowid and then sorting them: it walks the queue index in order and stops after one page, whatever
+    the number of matches (the subquery becomes one in-memory list). A count is better off fetching the
+    matches by rowid. PostgreSQL plans the semi-join well by itself."""
+    column = ItemRow.pk + 0 if dialect == "sqlite" and ordered else ItemRow.pk
+    return column.in_(subquery)
+
+
+def _search_condition(words: list[str], dialect: str, ordered: bool) -> ColumnElement[bool]:
     if dialect == "sqlite":
         match: Select = (
             select(literal_column("rowid"))
             .select_from(text("items_fts"))
             .where(text("items_fts MATCH :fts_query").bindparams(fts_query=fts5_query(words)))
         )
-        return ItemRow.pk.in_(match)
+        return _pk_in(match, dialect, ordered)
     return and_(*(ItemRow.text.ilike(like_pattern(w), escape="\\") for w in words))
 
 
-def filter_conditions(flt: QueueFilter, dialect: str = "sqlite") -> list[ColumnElement[bool]]:
+def filter_conditions(
+    flt: QueueFilter, dialect: str = "sqlite", *, ordered: bool = True
+) -> list[ColumnElement[bool]]:
+    """The filter as WHERE terms; `ordered`: for a query in queue order (a page, a neighbour), not a count."""
     conds: list[ColumnElement[bool]] = []
     if flt.document:
         conds.append(ItemRow.document_id == flt.document)
@@ -88,14 +100,14 @@ def filter_conditions(flt: QueueFilter, dialect: str = "sqlite") -> list[ColumnE
     if flt.category:
         conds.append(ItemRow.cur_scie == flt.category)
     if flt.theme:
-        conds.append(ItemRow.pk.in_(select(ItemTheme.item_pk).where(ItemTheme.theme == flt.theme)))
+        conds.append(_pk_in(select(ItemTheme.item_pk).where(ItemTheme.theme == flt.theme), dialect, ordered))
     if flt.assigned_to:
         conds.append(ItemRow.assigned_to == flt.assigned_to)
     if flt.flagged is not None:
         conds.append(ItemRow.flagged == flt.flagged)
     words = search_words(flt.q)
     if words:
-        conds.append(_search_condition(words, dialect))
+        conds.append(_search_condition(words, dialect, ordered))
     elif flt.q and flt.q.strip():
         conds.append(ItemRow.pk.is_(None))  # only punctuation: nothing can match
     return conds
@@ -105,25 +117,13 @@ SORT_COLUMNS = (ItemRow.confidence, ItemRow.document_id, ItemRow.start, ItemRow.
 
 
 def _after(key: SortKey) -> ColumnElement[bool]:
-    """Rows strictly after `key` in queue order, spelled out (not a row-value comparison) so both SQLite and
-    PostgreSQL use the index range on confidence."""
-    c, d, s, p = key
-    return or_(
-        ItemRow.confidence > c,
-        and_(ItemRow.confidence == c, ItemRow.document_id > d),
-        and_(ItemRow.confidence == c, ItemRow.document_id == d, ItemRow.start > s),
-        and_(ItemRow.confidence == c, ItemRow.document_id == d, ItemRow.start == s, ItemRow.pk > p),
-    )
+    """Rows strictly after `key` in queue order: a row-value comparison, which SQLite (3.15+) and PostgreSQL
+    both answer with a range seek on the queue indexes."""
+    return tuple_(*SORT_COLUMNS) > tuple_(*key)
 
 
 def _before(key: SortKey) -> ColumnElement[bool]:
-    c, d, s, p = key
-    return or_(
-        ItemRow.confidence < c,
-        and_(ItemRow.confidence == c, ItemRow.document_id < d),
-        and_(ItemRow.confidence == c, ItemRow.document_id == d, ItemRow.start < s),
-        and_(ItemRow.confidence == c, ItemRow.document_id == d, ItemRow.start == s, ItemRow.pk < p),
-    )
+    return tuple_(*SORT_COLUMNS) < tuple_(*key)
 
 
 def dialect_of(session: Session) -> str:
@@ -171,7 +171,8 @@ def decode_cursor(cursor: str) -> SortKey:
 
 
 def queue_count(session: Session, flt: QueueFilter) -> int:
-    stmt = select(func.count()).select_from(ItemRow).where(*filter_conditions(flt, dialect_of(session)))
+    conds = filter_conditions(flt, dialect_of(session), ordered=False)
+    stmt = select(func.count()).select_from(ItemRow).where(*conds)
     return int(session.scalar(stmt) or 0)
 
 
@@ -213,7 +214,7 @@ def position(session: Session, flt: QueueFilter, pk: int) -> int | None:
     key = _key_of(session, pk)
     if key is None:
         return None
-    conds = filter_conditions(flt, dialect_of(session))
+    conds = filter_conditions(flt, dialect_of(session), ordered=False)
     if session.scalar(select(ItemRow.pk).where(*conds, ItemRow.pk == pk)) is None:
         return None
     before = session.scalar(select(func.count()).select_from(ItemRow).where(*conds, _before(key)))
