@@ -235,7 +235,7 @@ def _two_people_label(clients):
 
 
 def test_audit_filters_by_user_item_document_action_and_date(clients):
-    a, b = _two_people_label(clients)
+    a, _b = _two_people_label(clients)
     qa = clients["qa"]
     everything = qa.get("/api/audit").json()
     item_rows = [r for r in everything if r["item_pk"]]
