@@ -12,9 +12,9 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select, text, tuple_
+from sqlalchemy import ColumnElement, Select, and_, column, func, literal_column, select, table, text, tuple_
 from sqlalchemy.orm import Session
 
 from casereview.store.errors import StoreError
@@ -22,6 +22,7 @@ from casereview.store.models import ItemRow, ItemTheme
 
 SortKey = tuple[float, str, int, int]  # (confidence, document_id, start, pk)
 MAX_SEARCH_WORDS = 20  # more words than this is not a search, and each one is a condition
+COUNT_CAP = 10_000  # a search counts this many matches at most ("10000+"), so a common word stays fast
 
 
 class BadCursor(StoreError):
@@ -48,11 +49,18 @@ class QueuePage:
     items: list[ItemRow]
     next: str | None  # cursor of the page after this one; None on the last page
     total: int
+    total_capped: bool = False  # a search with more than COUNT_CAP matches: total is COUNT_CAP
+
+
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 def search_words(q: str | None) -> list[str]:
-    """The user's words: whitespace-separated chunks that contain a letter or digit (at most 20)."""
-    return [w for w in (q or "").split() if re.search(r"[^\W_]", w)][:MAX_SEARCH_WORDS]
+    """The user's words: whitespace-separated chunks without punctuation at either end ("child's" keeps its
+    apostrophe, `"views",` loses its quotes and comma), those with a letter or digit left, at most 20. Both
+    dialects search for the same words."""
+    words = (_EDGE_PUNCTUATION.sub("", w) for w in (q or "").split())
+    return [w for w in words if w][:MAX_SEARCH_WORDS]
 
 
 def fts5_query(words: list[str]) -> str:
@@ -170,10 +178,36 @@ def decode_cursor(cursor: str) -> SortKey:
         raise BadCursor("not a valid page cursor") from None
 
 
+def _fts_match(words: list[str]) -> ColumnElement[bool]:
+    return text("items_fts MATCH :fts_query").bindparams(fts_query=fts5_query(words))  # type: ignore[return-value]
+
+
+def count_matching(session: Session, flt: QueueFilter, *extra: ColumnElement[bool]) -> tuple[int, bool]:
+    """How many items match (and `extra`), and whether that is only a lower bound.
+
+    A search on SQLite counts at most COUNT_CAP matches, joining the FTS5 matches to items as they stream
+    (a word in most items would otherwise cost a list of every match). Other counts are exact."""
+    dialect = dialect_of(session)
+    words = search_words(flt.q)
+    if dialect != "sqlite" or not words:
+        conds = filter_conditions(flt, dialect, ordered=False)
+        return int(session.scalar(select(func.count()).select_from(ItemRow).where(*conds, *extra)) or 0), False
+    rest = filter_conditions(replace(flt, q=None), dialect, ordered=False)
+    fts = table("items_fts", column("rowid"))
+    hits = (
+        select(ItemRow.pk)
+        .select_from(fts)
+        .join(ItemRow, ItemRow.pk == fts.c.rowid)
+        .where(_fts_match(words), *rest, *extra)
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    n = int(session.scalar(select(func.count()).select_from(hits)) or 0)
+    return min(n, COUNT_CAP), n > COUNT_CAP
+
+
 def queue_count(session: Session, flt: QueueFilter) -> int:
-    conds = filter_conditions(flt, dialect_of(session), ordered=False)
-    stmt = select(func.count()).select_from(ItemRow).where(*conds)
-    return int(session.scalar(stmt) or 0)
+    return count_matching(session, flt)[0]
 
 
 def queue_page(
@@ -189,7 +223,8 @@ def queue_page(
     more = len(rows) > limit
     rows = rows[:limit]
     nxt = encode_cursor(sort_key(rows[-1])) if more and rows else None
-    return QueuePage(items=rows, next=nxt, total=queue_count(session, flt))
+    total, capped = count_matching(session, flt)
+    return QueuePage(items=rows, next=nxt, total=total, total_capped=capped)
 
 
 def _key_of(session: Session, pk: int) -> SortKey | None:
@@ -214,8 +249,7 @@ def position(session: Session, flt: QueueFilter, pk: int) -> int | None:
     key = _key_of(session, pk)
     if key is None:
         return None
-    conds = filter_conditions(flt, dialect_of(session), ordered=False)
-    if session.scalar(select(ItemRow.pk).where(*conds, ItemRow.pk == pk)) is None:
+    if count_matching(session, flt, ItemRow.pk == pk)[0] == 0:
         return None
-    before = session.scalar(select(func.count()).select_from(ItemRow).where(*conds, _before(key)))
-    return int(before or 0) + 1
+    before, capped = count_matching(session, flt, _before(key))
+    return None if capped else before + 1

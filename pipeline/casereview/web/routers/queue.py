@@ -78,6 +78,7 @@ def queue_html(
         "queue.html",
         items=result.items,
         total=result.total,
+        total_capped=result.total_capped,
         next_cursor=result.next,
         after=after,
         size=size,
@@ -99,4 +100,9 @@ def api_queue(
     _user: Annotated[User, Depends(require("view_queue"))],
 ) -> QueueOut:
     result = page_of(db, flt, after, limit)
-    return QueueOut(total=result.total, next=result.next, items=[ItemOut.of(i) for i in result.items])
+    return QueueOut(
+        total=result.total,
+        next=result.next,
+        total_capped=result.total_capped,
+        items=[ItemOut.of(i) for i in result.items],
+    )
