@@ -136,3 +136,19 @@ def test_neighbours_of_an_item_outside_the_filter(url):
             want_prev = next((p for p in reversed(order[:idx]) if p in in_doc), None)
             want_next = next((p for p in order[idx + 1:] if p in in_doc), None)
             assert neighbours(s, only_doc, pk) == (want_prev, want_next)
+
+
+def test_search_counts_stop_at_the_cap_on_sqlite(url, monkeypatch):
+    from casereview.store import queue
+
+    monkeypatch.setattr(queue, "COUNT_CAP", 5)
+    with session_factory(url)() as s:
+        flt = QueueFilter(q="should", status=None)  # every item has the word
+        page = queue_page(s, flt, None, 50)
+        assert len(page.items) == 21  # the page itself is never cut short
+        sqlite = s.get_bind().dialect.name == "sqlite"
+        assert (page.total, page.total_capped) == ((5, True) if sqlite else (21, False))
+        order = [i.pk for i in page.items]
+        assert position(s, flt, order[2]) == 3
+        assert position(s, flt, order[-1]) == (None if sqlite else 21)  # past the cap: unknown, not wrong
+        assert queue_count(s, QueueFilter(status=None)) == 21  # other counts are exact

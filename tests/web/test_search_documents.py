@@ -166,7 +166,7 @@ def test_document_list_and_view(clients, named):
 
     view = qa.get(f"/documents/{HEX_ID}")
     assert view.status_code == 200
-    assert view.text.count('<mark class="item"') == 3
+    assert view.text.count('<mark class="item" data-pk=') == 3
     assert "Agencies did not share the referral" in view.text  # the text around the items too
     for item in qa.get(f"/api/queue?document={HEX_ID}").json()["items"]:
         assert f'href="/items/{item["pk"]}?' in view.text
