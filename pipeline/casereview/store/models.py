@@ -98,6 +98,11 @@ class ItemRow(Base):
         # The queue's sort order (least confident first, then reading order) for keyset pagination.
         Index("ix_items_queue", "status", "confidence", "document_id", "start", "pk"),
         Index("ix_items_confidence_order", "confidence", "document_id", "start", "pk"),
+        # Counts of the filtered queue (kind, category) without reading the rows.
+        Index("ix_items_status_kind_scie", "status", "kind", "cur_scie"),
+        Index("ix_items_status_scie", "status", "cur_scie"),
+        # Items and verified items per document (documents list, progress) from the index alone.
+        Index("ix_items_document_status", "document_id", "status"),
     )
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)

@@ -23,19 +23,32 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from casereview.config import Config, load_config
 from casereview.store import get_engine
 from casereview.store.audit import when
+from casereview.store.documents import display_name
 from casereview.store.models import ROLES
 from casereview.store.team import DOUBLE_SHARE_KEY
 from casereview.store.users import dummy_hash
 from casereview.taxonomy import load_label_sets
 from casereview.web import security as sec
 from casereview.web.deps import NotAuthenticated, WebContext, is_api, page
+from casereview.web.hotkeys import theme_hotkeys
 from casereview.web.policy import allowed
-from casereview.web.routers import agreement, audit, auth, exports, imports, items, queue, team, users
+from casereview.web.routers import (
+    agreement,
+    audit,
+    auth,
+    documents,
+    exports,
+    imports,
+    items,
+    queue,
+    team,
+    users,
+)
 
 log = logging.getLogger("casereview.web")  # logs name users, items and counts; never item text
 
 WEB_DIR = Path(__file__).resolve().parent
-ROUTERS = (auth, queue, items, audit, agreement, imports, exports, users, team)
+ROUTERS = (auth, queue, items, audit, agreement, imports, exports, users, team, documents)
 
 
 def create_app(
@@ -58,6 +71,8 @@ def create_app(
     templates = Jinja2Templates(directory=WEB_DIR / "templates")
     templates.env.globals.update(taxonomy=taxonomy, roles=ROLES, when=when, evidence_label=taxonomy.evidence_name,
                                  can=allowed)
+    templates.env.globals["display_name"] = display_name  # documents by file name, never a hex id
+    templates.env.globals["theme_hotkeys"] = theme_hotkeys
     templates.env.filters["pct"] = lambda v: "—" if v is None else f"{100 * v:.0f}%"
     templates.env.filters["num"] = lambda v: "—" if v is None else f"{v:.2f}"
 

@@ -79,3 +79,39 @@ def context_html(doc_text: str, item_text: str, start: int, end: int, evidence: 
         cls = ' class="item-para"' if a < hi and b > lo else ""
         out.append(Markup(f"<p{cls}>") + Markup("").join(html) + Markup("</p>"))
     return Markup("\n").join(out)
+
+
+def document_html(doc_text: str, items: list[tuple[int, str, int, int]]) -> Markup:
+    """The whole document as <p> elements with every item (pk, text, start, end) in a
+    <mark class="item" data-pk=...> that links to its entry in the item list (#item-<pk>). Items whose span
+    overlaps an earlier one are left unmarked in the text (they are still listed)."""
+    spans: list[tuple[int, int, int]] = []
+    for pk, text, start, end in items:
+        span = locate(doc_text, text, start, end)
+        if span is not None:
+            spans.append((span[0], span[1], pk))
+    spans.sort()
+    kept: list[tuple[int, int, int]] = []
+    for lo, hi, pk in spans:
+        if not kept or lo >= kept[-1][1]:
+            kept.append((lo, hi, pk))
+    out = []
+    k = 0
+    for a, b in paragraphs(doc_text) or [(0, len(doc_text))]:
+        html, pos = [], a
+        while k < len(kept) and kept[k][1] <= a:
+            k += 1
+        j = k
+        while j < len(kept) and kept[j][0] < b:
+            lo, hi, pk = kept[j]
+            lo, hi = max(lo, a), min(hi, b)
+            if lo > pos:
+                html.append(escape(doc_text[pos:lo]))
+            html.append(Markup(f'<a class="doc-item" href="#item-{pk}"><mark class="item" data-pk="{pk}">')
+                        + escape(doc_text[lo:hi]) + Markup("</mark></a>"))
+            pos = hi
+            j += 1
+        if pos < b:
+            html.append(escape(doc_text[pos:b]))
+        out.append(Markup("<p>") + Markup("").join(html) + Markup("</p>"))
+    return Markup("\n").join(out)

@@ -105,6 +105,8 @@ class ItemOut(BaseModel):
 
 class QueueOut(BaseModel):
     total: int
+    next: str | None = Field(default=None, description="pass as `after` for the next page; null on the last")
+    total_capped: bool = Field(default=False, description="a search with more matches than `total` counts")
     items: list[ItemOut]
 
 

@@ -10,15 +10,21 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from casereview.store.agreement import Agreement, agreement
+from casereview.store.documents import names_of
 from casereview.web.deps import DB, Reader, WebContext, get_ctx, page
 
 router = APIRouter()
 
 
 def agreement_data(ctx: WebContext, db: Session) -> Agreement:
-    return agreement(
+    result = agreement(
         db, [(c.id, c.label) for c in ctx.taxonomy.scie], [(t.id, t.label) for t in ctx.taxonomy.themes]
     )
+    # People know documents by their file name, not by id.
+    names = names_of(db, {d["document"] for d in result.per_document})
+    for d in result.per_document:
+        d.setdefault("name", names.get(d["document"], d["document"]))
+    return result
 
 
 @router.get("/agreement", response_class=HTMLResponse)

@@ -13,7 +13,7 @@ from casereview.store.audit import audit_rows
 from casereview.store.errors import ConflictError, NeedsConfirmation, NothingToUndo, StoreError
 from casereview.store.labels import apply_label, previous_verification, undo_last, undoable_changes
 from casereview.store.models import ItemRow, User
-from casereview.store.queue import QueueFilter, neighbours, queue_pks
+from casereview.store.queue import QueueFilter, neighbours, position, queue_count
 from casereview.web.deps import CSRF, DB, ItemPk, ItemViewer, Reader, WebContext, get_ctx, page, require
 from casereview.web.policy import allowed
 from casereview.web.render import context_html
@@ -47,8 +47,7 @@ def render_item(
 ) -> HTMLResponse:
     ctx = get_ctx(request)
     prev_pk, next_pk = neighbours(db, flt, item.pk)
-    queue = queue_pks(db, flt)
-    position = queue.index(item.pk) + 1 if item.pk in queue else None
+    place = position(db, flt, item.pk)
     doc = item.document
     context = context_html(
         doc.text, item.text, item.start, item.end, item.evidence, around=int(ctx.params.context_paragraphs)
@@ -68,8 +67,8 @@ def render_item(
         fq=filter_query(flt),
         prev_pk=prev_pk,
         next_pk=next_pk,
-        position=position,
-        queue_total=len(queue),
+        position=place,
+        queue_total=queue_count(db, flt) if place is not None else None,
         can_edit=allowed(user.role, "label"),
         audit=audit_rows(db, item.pk),
         ranked_themes=ranked_themes,
@@ -109,11 +108,13 @@ def item_post(
     q_status: Annotated[str, Form(max_length=20)] = "pending",
     q_assigned_to: Annotated[str, Form(max_length=120)] = "",
     q_flagged: Annotated[str, Form(max_length=5)] = "",
+    q_q: Annotated[str, Form(max_length=500)] = "",
     db: DB,
     user: Editor,
 ):
     ctx = get_ctx(request)
     flt = queue_filter(q_document, q_kind, q_category, q_theme, q_status, q_assigned_to, q_flagged)
+    flt.q = q_q.strip() or None
     item = get_item(db, pk)
     _prev, next_pk = neighbours(db, flt, pk)  # before the change moves the item out of the queue
     try:

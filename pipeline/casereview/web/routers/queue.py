@@ -7,10 +7,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from casereview.store.models import DocumentRow, User
-from casereview.store.queue import QueueFilter, queue_items
+from casereview.store.documents import document_names
+from casereview.store.models import User
+from casereview.store.queue import BadCursor, QueueFilter, QueuePage, queue_page
 from casereview.web.deps import DB, CurrentUser, current_user, get_ctx, page, require
 from casereview.web.policy import allowed
 from casereview.web.schemas import ItemOut, QueueOut
@@ -28,6 +29,7 @@ def queue_filter(
     flagged: Annotated[str | None, Query(max_length=5)] = None,
     mine: Annotated[str | None, Query(max_length=5)] = None,
     user: Annotated[User | None, Depends(current_user)] = None,
+    q: Annotated[str | None, Query(max_length=500)] = None,
 ) -> QueueFilter:
     # mine=1 is the logged-in user's own queue: the items assigned to them.
     if truthy(mine) and user is not None:
@@ -40,6 +42,7 @@ def queue_filter(
         status=None if status in ("", "all") else status,
         assigned_to=assigned_to or None,
         flagged=True if truthy(flagged) else None,
+        q=(q or "").strip() or None,
     )
 
 
@@ -70,28 +73,41 @@ def home(_user: CurrentUser):
     return RedirectResponse("/queue", status_code=303)
 
 
+Cursor = Annotated[str | None, Query(max_length=600, description="the `next` of the previous page")]
+
+
+def page_of(db: Session, flt: QueueFilter, after: str | None, limit: int) -> QueuePage:
+    try:
+        return queue_page(db, flt, after or None, limit)
+    except BadCursor as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
 @router.get("/queue", response_class=HTMLResponse)
-def queue_page(
+def queue_html(
     *,
     request: Request,
     flt: Filter,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    after: Cursor = None,
     db: DB,
     _user: Annotated[User, Depends(require("view_queue"))],
 ):
-    items = queue_items(db, flt)
     size = int(get_ctx(request).params.queue_page_size)
-    documents = list(db.scalars(select(DocumentRow.id).order_by(DocumentRow.id)))
+    result = page_of(db, flt, after, size)
+    documents = document_names(db)
     return page(
         request,
         "queue.html",
-        items=items[offset : offset + size],
-        total=len(items),
-        offset=offset,
+        items=result.items,
+        total=result.total,
+        total_capped=result.total_capped,
+        next_cursor=result.next,
+        after=after,
         size=size,
         flt=flt,
         fq=filter_query(flt),
         documents=documents,
+        doc_names=dict(documents),
         msg=request.query_params.get("msg"),
     )
 
@@ -101,9 +117,14 @@ def api_queue(
     *,
     flt: Filter,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    after: Cursor = None,
     db: DB,
     _user: Annotated[User, Depends(require("view_queue"))],
 ) -> QueueOut:
-    items = queue_items(db, flt)
-    return QueueOut(total=len(items), items=[ItemOut.of(i) for i in items[offset : offset + limit]])
+    result = page_of(db, flt, after, limit)
+    return QueueOut(
+        total=result.total,
+        next=result.next,
+        total_capped=result.total_capped,
+        items=[ItemOut.of(i) for i in result.items],
+    )

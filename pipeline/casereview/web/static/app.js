@@ -56,3 +56,29 @@
     form.dataset.sent = "1";
   });
 })();
+// Theme shortcuts: each theme checkbox carries its key in data-hotkey ("shift+1" or a letter), so the keys
+// come from the taxonomy order in the page and nothing is repeated here. A separate listener, after the one
+// above, that only acts on keys nobody else handled.
+(function () {
+  "use strict";
+  function token(e) {
+    var m = /^Digit([0-9])$/.exec(e.code || "");
+    if (e.shiftKey && m) return "shift+" + m[1];  // e.code: Shift+1 is "!" or "1" depending on the layout
+    if (!e.shiftKey && /^[a-z]$/.test(e.key)) return e.key;
+    return null;
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    var el = e.target;
+    if (el && (el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable ||
+      (el.tagName === "INPUT" && !["checkbox", "radio", "submit", "button"].includes(el.type)))) return;
+    var form = document.getElementById("label-form");
+    var t = form && token(e);
+    if (!t) return;
+    var box = form.querySelector('input[type=checkbox][data-hotkey="' + t + '"]');
+    if (!box) return;
+    box.checked = !box.checked;
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+    e.preventDefault();
+  });
+})();

@@ -32,6 +32,9 @@ def upgrade() -> None:
         b.create_index("ix_items_queue", ["status", "confidence", "document_id", "start", "pk"])
         b.create_index("ix_items_confidence_order", ["confidence", "document_id", "start", "pk"])
         b.create_index("ix_items_cur_scie", ["cur_scie"])
+        b.create_index("ix_items_status_kind_scie", ["status", "kind", "cur_scie"])
+        b.create_index("ix_items_status_scie", ["status", "cur_scie"])
+        b.create_index("ix_items_document_status", ["document_id", "status"])
         b.create_index("ix_items_assigned_to", ["assigned_to"])
     op.execute(
         "UPDATE items SET cur_scie = CASE WHEN status = 'verified' THEN verified_scie ELSE pred_scie END"
@@ -129,7 +132,8 @@ def downgrade() -> None:
     op.drop_index("ix_item_themes_theme", "item_themes")
     op.drop_table("item_themes")
     with op.batch_alter_table("items") as b:
-        for ix in ("ix_items_assigned_to", "ix_items_cur_scie", "ix_items_confidence_order", "ix_items_queue"):
+        for ix in ("ix_items_document_status", "ix_items_status_scie", "ix_items_status_kind_scie",
+                   "ix_items_assigned_to", "ix_items_cur_scie", "ix_items_confidence_order", "ix_items_queue"):
             b.drop_index(ix)
         b.create_index("ix_items_status_confidence", ["status", "confidence"])
         for col in ("second_at", "second_by", "second_themes", "second_scie", "double_check", "flag_note",
