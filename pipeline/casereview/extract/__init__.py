@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import subprocess
 import tempfile
@@ -24,6 +25,7 @@ from casereview.extract.limits import OverBudget, check_streams
 from casereview.extract.tables import find_tables, outside_tables
 
 log = logging.getLogger(__name__)
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 __all__ = ["ExtractError", "extract_pdf"]
 
@@ -113,10 +115,15 @@ def _check_streams(path: Path, settings: ExtractConfig) -> None:
     """Refuse a file whose content streams decode past the memory bound (a Flate bomb) before PDFium does."""
     mb = 1024 * 1024
     try:
-        check_streams(str(path), int(settings.max_stream_mb * mb), int(settings.max_decoded_mb * mb))
+        check_streams(str(path), int(settings.max_stream_mb * mb), int(settings.max_decoded_mb * mb),
+                      int(settings.max_content_stream_mb * mb))
     except OverBudget as exc:
+        if exc.what == "content":
+            raise ExtractError("too_large", f"{path.name}: a page content stream decodes to over "
+                                            f"{settings.max_content_stream_mb:g} MB (extract.max_content_stream_mb)"
+                               ) from None
         if exc.what == "stream":
-            raise ExtractError("too_large", f"{path.name}: a content stream decodes to over "
+            raise ExtractError("too_large", f"{path.name}: a font or other stream decodes to over "
                                             f"{settings.max_stream_mb:g} MB (extract.max_stream_mb)") from None
         raise ExtractError("too_large", f"{path.name}: its content streams decode to over "
                                         f"{settings.max_decoded_mb:g} MB (extract.max_decoded_mb)") from None
@@ -128,7 +135,12 @@ def _read_pages(path: Path, pdf: pdfium.PdfDocument, settings: ExtractConfig) ->
     pages: list[PageGlyphs] = []
     total = 0
     for i in range(len(pdf)):
+        before = _rss_mb()
         page = pdf[i]
+        if _rss_mb() - before > settings.max_page_load_mb:
+            page.close()
+            raise ExtractError("too_large", f"{path.name}: page {i + 1} takes over {settings.max_page_load_mb:g} MB "
+                                            f"to load (extract.max_page_load_mb)")
         try:
             glyphs = read_page(page, i + 1, settings.max_chars_per_page, settings.max_edges_per_page)
         except PageTooLarge as exc:
@@ -143,6 +155,15 @@ def _read_pages(path: Path, pdf: pdfium.PdfDocument, settings: ExtractConfig) ->
                                             f"(extract.max_chars)")
         pages.append(glyphs)
     return pages
+
+
+def _rss_mb() -> float:
+    """This process's resident memory (Linux; 0 elsewhere, which turns the page-load check off)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * _PAGE_BYTES / (1024 * 1024)
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _open_pdfium(path: Path) -> pdfium.PdfDocument:

@@ -16,6 +16,8 @@ _CHUNK = 1 << 20
 _STREAM = re.compile(rb"stream\r?\n")
 _FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+# Fonts, object streams, ICC profiles and the like: not page content, so a larger decoded size is fine.
+_NOT_CONTENT = re.compile(rb"/Length[123]\b|/Subtype\s*/(?!Form\b)|/Type\s*/(?:ObjStm|XRef|Metadata|EmbeddedFile)\b|/N\s+\d")
 _DICT_WINDOW = 4096  # bytes before "stream" searched for the stream's dictionary
 
 
@@ -34,8 +36,13 @@ class OverBudget(Exception):
         self.limit = limit
 
 
-def check_streams(path: str, max_stream: int, max_total: int) -> StreamBudget:
-    """Inflate every non-image Flate stream into a counter; raise OverBudget at the first limit passed."""
+def check_streams(path: str, max_stream: int, max_total: int, max_content: int | None = None) -> StreamBudget:
+    """Inflate every non-image Flate stream into a counter; raise OverBudget at the first limit passed.
+
+    Page content (content streams, form XObjects) has its own, lower, ``max_content``: PDFium keeps about
+    100 bytes per character it shows, so content that is all text costs a hundred times its size.
+    """
+    max_content = max_stream if max_content is None else max_content
     largest = total = 0
     with open(path, "rb") as fh:
         buffer = b""
@@ -55,11 +62,12 @@ def check_streams(path: str, max_stream: int, max_total: int) -> StreamBudget:
             if not _FLATE.search(info) or _IMAGE.search(info):
                 buffer = rest
                 continue
-            decoded, buffer = _inflate(fh, rest, len(_FLATE.findall(info)), max_stream)
+            cap = max_stream if _NOT_CONTENT.search(info) else max_content
+            decoded, buffer = _inflate(fh, rest, len(_FLATE.findall(info)), cap)
             largest = max(largest, decoded)
             total += decoded
-            if decoded > max_stream:
-                raise OverBudget("stream", max_stream)
+            if decoded > cap:
+                raise OverBudget("stream" if cap == max_stream else "content", cap)
             if total > max_total:
                 raise OverBudget("total", max_total)
     return StreamBudget(largest=largest, total=total)
