@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from casereview.config import load_config
 from casereview.extract import extract_pdf
+
 from tests.extract import make_hostile_pdfs as hostile
 
 ROOT = Path(__file__).resolve().parents[2]
