@@ -137,10 +137,9 @@ def bombs(tmp: Path) -> list[dict]:
 
 def growth(tmp: Path) -> dict:
     """Seconds per page of a generated text report at 40 and at 400 pages (in this process, one core)."""
+    from casereview.extract import extract_pdf
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate
-
-    from casereview.extract import extract_pdf
 
     style = getSampleStyleSheet()["BodyText"]
     sentence = "The panel met the social worker and the health visitor to review the plan for the family. "
