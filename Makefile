@@ -6,7 +6,7 @@ CR     := $(VENV)/bin/casereview
 STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-redact bench-queue bench-all lint typecheck test-postgres
+.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-outside bench-redact bench-queue bench-all lint typecheck test-postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ evaluate-in-pool: venv
 
 bench-extract: venv
 	$(PY) benchmarks/bench_extract.py --shared $(SHARED) --out benchmarks/results/extract.json
+
+# Other projects' test PDFs against pdftotext -layout, beside pdfplumber; OUTSIDE_CORPORA adds directories.
+OUTSIDE_CORPORA ?=
+bench-outside: venv
+	$(PY) benchmarks/bench_outside.py --shared $(SHARED) $(foreach d,$(OUTSIDE_CORPORA),--corpus $(d)) \
+		--out benchmarks/results/outside.json
 
 bench-redact: venv
 	$(PY) benchmarks/bench_redact.py --shared $(SHARED) --out benchmarks/results/redact.json

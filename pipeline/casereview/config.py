@@ -53,6 +53,15 @@ class ExtractConfig(_Section):
     ocr: Literal["auto", "never"]
     min_chars_per_page: NonNegativeInt
     ocr_timeout_s: PositiveFloat
+    # Memory bounds (see extract/limits.py); a file past one is refused with code too_large.
+    max_stream_mb: PositiveFloat = 64
+    max_decoded_mb: PositiveFloat = 256
+    max_content_stream_mb: PositiveFloat = 8
+    max_page_load_mb: PositiveFloat = 24
+    max_chars_per_page: PositiveInt = 200_000
+    max_chars: PositiveInt = 4_000_000
+    max_edges_per_page: PositiveInt = 5_000
+    max_ocr_megapixels: PositiveFloat = 100
 
 
 # -- redact ---------------------------------------------------------------------------------------------

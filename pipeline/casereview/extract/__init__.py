@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import subprocess
 import tempfile
@@ -19,10 +20,12 @@ import pypdfium2.raw as pdfium_c
 from casereview.config import ExtractConfig, load_config
 from casereview.contracts import Document, Source
 from casereview.extract import layout, structure
-from casereview.extract.glyphs import PageGlyphs, read_page
+from casereview.extract.glyphs import PageGlyphs, PageTooLarge, read_page
+from casereview.extract.limits import OverBudget, check_streams
 from casereview.extract.tables import find_tables, outside_tables
 
 log = logging.getLogger(__name__)
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 __all__ = ["ExtractError", "extract_pdf"]
 
@@ -95,6 +98,7 @@ def _open_checked(path: Path, settings: ExtractConfig) -> pdfium.PdfDocument:
         if b"<html" in lowered or b"<!doctype" in lowered:
             raise ExtractError("not_pdf", f"{name}: an HTML page saved with a .pdf name, not a PDF")
         raise ExtractError("not_pdf", f"{name}: not a PDF (no %PDF header)")
+    _check_streams(path, settings)
     pdf = _open_pdfium(path)
     pages = len(pdf)
     if pages == 0:
@@ -105,6 +109,61 @@ def _open_checked(path: Path, settings: ExtractConfig) -> pdfium.PdfDocument:
         raise ExtractError("too_many_pages",
                            f"{name}: {pages} pages is over the limit of {settings.max_pages} (extract.max_pages)")
     return pdf
+
+
+def _check_streams(path: Path, settings: ExtractConfig) -> None:
+    """Refuse a file whose content streams decode past the memory bound (a Flate bomb) before PDFium does."""
+    mb = 1024 * 1024
+    try:
+        check_streams(str(path), int(settings.max_stream_mb * mb), int(settings.max_decoded_mb * mb),
+                      int(settings.max_content_stream_mb * mb))
+    except OverBudget as exc:
+        if exc.what == "content":
+            raise ExtractError("too_large", f"{path.name}: a page content stream decodes to over "
+                                            f"{settings.max_content_stream_mb:g} MB (extract.max_content_stream_mb)"
+                               ) from None
+        if exc.what == "stream":
+            raise ExtractError("too_large", f"{path.name}: a font or other stream decodes to over "
+                                            f"{settings.max_stream_mb:g} MB (extract.max_stream_mb)") from None
+        raise ExtractError("too_large", f"{path.name}: its content streams decode to over "
+                                        f"{settings.max_decoded_mb:g} MB (extract.max_decoded_mb)") from None
+    except OSError as exc:
+        raise ExtractError("unreadable", f"{path.name}: cannot be read ({exc.strerror})") from None
+
+
+def _read_pages(path: Path, pdf: pdfium.PdfDocument, settings: ExtractConfig) -> list[PageGlyphs]:
+    pages: list[PageGlyphs] = []
+    total = 0
+    for i in range(len(pdf)):
+        before = _rss_mb()
+        page = pdf[i]
+        if _rss_mb() - before > settings.max_page_load_mb:
+            page.close()
+            raise ExtractError("too_large", f"{path.name}: page {i + 1} takes over {settings.max_page_load_mb:g} MB "
+                                            f"to load (extract.max_page_load_mb)")
+        try:
+            glyphs = read_page(page, i + 1, settings.max_chars_per_page, settings.max_edges_per_page)
+        except PageTooLarge as exc:
+            raise ExtractError("too_large", f"{path.name}: page {i + 1} has {exc.chars} characters, over the "
+                                            f"limit of {settings.max_chars_per_page} (extract.max_chars_per_page)"
+                               ) from None
+        finally:
+            page.close()
+        total += glyphs.char_count
+        if total > settings.max_chars:
+            raise ExtractError("too_large", f"{path.name}: over {settings.max_chars} characters "
+                                            f"(extract.max_chars)")
+        pages.append(glyphs)
+    return pages
+
+
+def _rss_mb() -> float:
+    """This process's resident memory (Linux; 0 elsewhere, which turns the page-load check off)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * _PAGE_BYTES / (1024 * 1024)
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _open_pdfium(path: Path) -> pdfium.PdfDocument:
@@ -137,10 +196,11 @@ def _has_encrypt_entry(path: Path, chunk: int = 1 << 20) -> bool:
 
 def _extract(path: Path, pdf: pdfium.PdfDocument, doc_id: str, source: Source,
              settings: ExtractConfig) -> Document:
-    glyph_pages = [read_page(pdf[i], i + 1) for i in range(len(pdf))]
-    scanned = [g.number for g in glyph_pages
+    glyph_pages = _read_pages(path, pdf, settings)
+    scanned = [g for g in glyph_pages
                if g.char_count < settings.min_chars_per_page and _has_image(pdf[g.number - 1])]
     if scanned and _ocr_available(settings):
+        _check_ocr_size(path, scanned, settings)
         return _ocr(path, doc_id, source, settings)
     chars = sum(g.char_count for g in glyph_pages)
     if chars < settings.min_chars_per_page * len(glyph_pages):
@@ -176,6 +236,16 @@ def _page_lines(glyph_pages: list[PageGlyphs]) -> list[tuple[PageGlyphs, list[la
 
 def _has_image(page: pdfium.PdfPage) -> bool:
     return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=3))
+
+
+def _check_ocr_size(path: Path, pages: list[PageGlyphs], settings: ExtractConfig) -> None:
+    """OCR renders a page at 300 dpi: a huge page box would take gigabytes, so it is refused first."""
+    for glyphs in pages:
+        megapixels = glyphs.width * glyphs.height / (72 * 72) * 300 * 300 / 1e6
+        if megapixels > settings.max_ocr_megapixels:
+            raise ExtractError("too_large", f"{path.name}: page {glyphs.number} is too large to OCR "
+                                            f"({megapixels:.0f} megapixels at 300 dpi, "
+                                            f"extract.max_ocr_megapixels)")
 
 
 def _ocr_available(settings: ExtractConfig) -> bool:

@@ -66,15 +66,27 @@ class _FontStyles:
         return any(mark in name for mark in ("bold", "black", "heavy", "semibold", "demi"))
 
 
-def read_page(page: pdfium.PdfPage, number: int) -> PageGlyphs:
+class PageTooLarge(Exception):
+    """A page with more characters than the caller allows (its words would not fit the memory bound)."""
+
+    def __init__(self, chars: int):
+        super().__init__(f"{chars} characters")
+        self.chars = chars
+
+
+def read_page(page: pdfium.PdfPage, number: int, max_chars: int | None = None,
+              max_edges: int | None = None) -> PageGlyphs:
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
+        count = pdfium_c.FPDFText_CountChars(textpage)
+        if max_chars is not None and count > max_chars:
+            raise PageTooLarge(count)
         words, chars = _words(textpage, height)
     finally:
         textpage.close()
     return PageGlyphs(number=number, width=width, height=height, words=words,
-                      edges=ruling_edges(page, height), char_count=chars)
+                      edges=ruling_edges(page, height, max_edges), char_count=chars)
 
 
 def _words(textpage, page_height: float) -> tuple[list[Word], int]:
@@ -148,12 +160,17 @@ def _make_word(chars: list[tuple[str, float, float, float, float, float, bool]])
     )
 
 
-def ruling_edges(page: pdfium.PdfPage, height: float) -> list[dict]:
-    """Horizontal and vertical edges from the page's vector paths (rules and the sides of boxes)."""
+def ruling_edges(page: pdfium.PdfPage, height: float, max_edges: int | None = None) -> list[dict]:
+    """Horizontal and vertical edges from the page's vector paths (rules and the sides of boxes).
+
+    A page with more than ``max_edges`` (a map, a chart drawn in strokes) gets none: it holds no table
+    worth the table finder's time and memory."""
     edges: list[dict] = []
     for obj in page.get_objects(max_depth=1):
         if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
+        if max_edges is not None and len(edges) > max_edges:
+            return []
         left, bottom, right, top = obj.get_bounds()
         y_top, y_bottom = height - top, height - bottom
         width, tall = right - left, top - bottom
