@@ -8,7 +8,7 @@ from casereview.store import import_documents, session_factory
 from casereview.store.agreement import agreement
 from casereview.store.audit import audit_rows
 from casereview.store.errors import ConflictError, StoreError
-from casereview.store.labels import apply_label
+from casereview.store.labels import apply_label, undo_last
 from casereview.store.models import ItemRow, User
 from casereview.store.queue import QueueFilter, queue_items
 from casereview.store.team import (
@@ -192,6 +192,20 @@ def test_flag_unflag_audited_and_version_checked(db):
     assert not item.flagged and item.flag_note is None
     trail = [(r["action"], r["field"], r["before"], r["after"], r["comment"]) for r in audit_rows(db, item.pk)]
     assert trail == [("flag", "flagged", False, True, "is this tools?"), ("unflag", "flagged", True, False, None)]
+
+
+def test_a_flag_after_a_change_does_not_block_its_undo(db):
+    qa1, qa2 = user(db, "qa1"), user(db, "qa2")
+    item = items(db)[0]
+    apply_label(db, item, qa1, action="accept", expected_version=item.version)
+    set_flag(db, item, qa2, flagged=True, note="discuss", expected_version=item.version)  # not a label change
+    undo_last(db, qa1)
+    assert item.status == "pending" and item.flagged  # the labels went back; the colleague's flag stays
+    apply_label(db, item, qa1, action="accept", expected_version=item.version)
+    apply_label(db, item, qa2, action="save", scie="tools", themes=["neglect"], confirm=True,
+                scie_ids=[c for c, _ in SCIE], theme_ids=[t for t, _ in THEMES], expected_version=item.version)
+    with pytest.raises(ConflictError):  # a colleague's label change does block it
+        undo_last(db, qa1)
 
 
 def test_progress_per_person_and_document(db):

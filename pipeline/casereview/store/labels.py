@@ -156,15 +156,16 @@ def undoable_changes(session: Session, user: User, limit: int = 50) -> list[Labe
 
 
 def _still_current(session: Session, item: ItemRow, change: LabelChange) -> bool:
-    """Nobody changed the item since `change`: every later change is an undo or undone (the user walking
-    back their own steps), and the item's version is the one the last of them left."""
+    """Nobody changed the item's labels since `change`: every later change is an undo or undone (the user
+    walking back their own steps), and the labels are those the last of them left. Labels, not the version:
+    a flag or an assignment bumps no label, so it must not block an undo."""
     later = list(session.scalars(select(LabelChange).where(LabelChange.item_pk == item.pk,
                                                            LabelChange.id > change.id)
                                  .order_by(LabelChange.id)))
     undone = {c.undoes for c in later if c.undoes is not None}
     if any(c.undoes is None and c.id not in undone for c in later):
         return False
-    return item.version == (later[-1].version_after if later else change.version_after)
+    return label_state(item) == (later[-1].after if later else change.after)
 
 
 def undo_last(session: Session, user: User, change_id: int | None = None,
