@@ -6,7 +6,7 @@ CR     := $(VENV)/bin/casereview
 STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-redact bench-all lint typecheck test-postgres
+.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-redact bench-classify bench-all lint typecheck test-postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,10 +57,14 @@ bench-extract: venv
 bench-redact: venv
 	$(PY) benchmarks/bench_redact.py --shared $(SHARED) --out benchmarks/results/redact.json
 
+# Units per second of `casereview classify`'s predict on one core (CPU time; wall clock beside it).
+bench-classify: venv
+	$(PY) benchmarks/bench_classify.py --out benchmarks/results/classify_speed.json
+
 bench: venv
 	$(PY) benchmarks/bench_process.py --shared $(SHARED) --out benchmarks/results/process.json
 
-bench-all: bench-extract bench-redact evaluate evaluate-in-pool bench
+bench-all: bench-extract bench-redact bench-classify evaluate evaluate-in-pool bench
 
 lint: venv
 	$(VENV)/bin/ruff check pipeline tests benchmarks corpora scripts
