@@ -119,6 +119,7 @@ class TrainConfig(_Section):
     n_jobs: PositiveInt
     min_support: PositiveInt
     model_dir: str
+    loso_sources: tuple[str, ...] = ()
     themes: ThemesTrainConfig
     scie: ScieTrainConfig
     mlflow: MlflowConfig
