@@ -25,8 +25,8 @@ from casereview.taxonomy import Taxonomy, load_label_sets
 
 from .classifier import Classifier
 from .corpus import LabelledUnit, load_labelled, merge, resolve_corpus_path, units_hash
-from .metrics import confusion_figure, scie_metrics, theme_metrics
 from .heldout import canonical_reports, grouped_folds, loso_split, majority_accuracy, sources_present
+from .metrics import confusion_figure, scie_metrics, theme_metrics
 from .models import SCIEMapper, ThemeTagger
 
 log = logging.getLogger(__name__)
