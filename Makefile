@@ -44,8 +44,9 @@ train: venv
 repro: venv
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/dvc repro
 
+# Held-out figures from training's out-of-fold predictions (grouped by report; leave one source out).
 evaluate: venv
-	$(CR) evaluate --gold $(SHARED)/gold/dev/units.jsonl --out benchmarks/results/evaluate_dev.json
+	$(CR) evaluate --oof models/cv_predictions.jsonl --oof models/loso_predictions.jsonl --out benchmarks/results/evaluate_heldout.json
 
 # Gold dev units the annotators also labelled: scores for new text and for text in the stand-off pool.
 evaluate-in-pool: venv

@@ -92,6 +92,7 @@ class ThemesTrainConfig(_Section):
     lexicon_weight: NonNegativeFloat
     drop_proper_nouns: bool
     min_reports: PositiveInt
+    strip_boilerplate: bool = False
 
 
 class ScieTrainConfig(_Section):
@@ -102,6 +103,8 @@ class ScieTrainConfig(_Section):
     calibration_folds: int = Field(ge=2)
     drop_proper_nouns: bool
     min_reports: PositiveInt
+    strip_boilerplate: bool = False
+    class_weight: Literal["balanced"] | None = None
 
 
 class MlflowConfig(_Section):

@@ -11,6 +11,7 @@ Families ("family" parameter):
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,6 +34,31 @@ def _check_texts(X) -> list[str]:
     return X
 
 
+def boilerplate_patterns(path=None) -> list:
+    """The compiled source-identifying patterns (resources/classify/boilerplate.yaml, or the file given)."""
+    import yaml
+
+    from casereview.settings import RESOURCES_DIR
+
+    text = Path(path or RESOURCES_DIR / "classify" / "boilerplate.yaml").read_text(encoding="utf-8")
+    return [re.compile(p, re.IGNORECASE) for p in (yaml.safe_load(text) or {}).get("patterns", [])]
+
+
+def strip_boilerplate(texts: list[str], patterns: list) -> list[str]:
+    """The texts with every boilerplate match deleted (whitespace closed up); no patterns: unchanged."""
+    if not patterns:
+        return texts
+    out = []
+    for t in texts:
+        for p in patterns:
+            t = p.sub(" ", t)
+        out.append(_SPACES.sub(" ", t).strip())
+    return out
+
+
+_SPACES = re.compile(r"\s+")
+
+
 def keyword_patterns(lexicon) -> list:
     """One case-insensitive pattern per keyword list, matching any keyword at the start of a word."""
     return [re.compile(r"\b(?:" + "|".join(re.escape(k.lower()) for k in kws) + ")", re.IGNORECASE)
@@ -50,7 +76,8 @@ class TextFeatures(BaseEstimator):
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_word=1, min_df_char=2,
                  max_features=60000, lexicon=None, lexicon_weight=0.0, stop_words="english", min_reports=1,
-                 drop_proper_nouns=False):
+                 drop_proper_nouns=False, strip_boilerplate=False):
+        self.strip_boilerplate = strip_boilerplate
         self.min_reports = min_reports
         self.drop_proper_nouns = drop_proper_nouns
         self.word_ngrams = word_ngrams
@@ -68,7 +95,8 @@ class TextFeatures(BaseEstimator):
         That keeps one report's own words out of the model: the names of its child and places (coroners'
         reports name the child), which redaction replaces at classification time anyway, and phrasing
         that would not generalise to other reports."""
-        X = _check_texts(X)
+        self.boilerplate_ = boilerplate_patterns() if getattr(self, "strip_boilerplate", False) else []
+        X = strip_boilerplate(_check_texts(X), self.boilerplate_)
         self.word_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True,
                                      stop_words=self.stop_words, min_df=self.min_df_word,
                                      max_features=self.max_features)
@@ -103,7 +131,7 @@ class TextFeatures(BaseEstimator):
     def transform_with_words(self, X):
         """(all features, the word n-gram block): evidence reads the word block without a second transform."""
         check_is_fitted(self, "word_")
-        X = _check_texts(X)
+        X = strip_boilerplate(_check_texts(X), getattr(self, "boilerplate_", []))
         parts = [self.word_.transform(X)]
         if self.char_ is not None:
             parts.append(self.char_.transform(X))
@@ -218,7 +246,9 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
     def __init__(self, labels=None, family="lr", C=10.0, class_weight="balanced", cv_folds=5,
                  min_positive=3, default_threshold=0.5, threshold_grid=None, per_label_min=20,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, lexicon=None, lexicon_weight=0.0,
-                 stop_words="english", min_reports=1, drop_proper_nouns=False, random_state=0):
+                 stop_words="english", min_reports=1, drop_proper_nouns=False, strip_boilerplate=False,
+                 random_state=0):
+        self.strip_boilerplate = strip_boilerplate
         self.labels = labels
         self.min_reports = min_reports
         self.drop_proper_nouns = drop_proper_nouns
@@ -243,7 +273,8 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
                             min_df_char=self.min_df_char, lexicon=self.lexicon, lexicon_weight=self.lexicon_weight,
                             stop_words=getattr(self, "stop_words", "english"),
                             min_reports=getattr(self, "min_reports", 1),
-                            drop_proper_nouns=getattr(self, "drop_proper_nouns", False))
+                            drop_proper_nouns=getattr(self, "drop_proper_nouns", False),
+                            strip_boilerplate=getattr(self, "strip_boilerplate", False))
 
     def _fit_columns(self, X, Y):
         models = []
@@ -426,7 +457,8 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
 
     def __init__(self, labels=None, family="lr", C=10.0, class_weight=None, second_weight=0.0,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, calibration_folds=3, min_reports=1,
-                 drop_proper_nouns=False, random_state=0):
+                 drop_proper_nouns=False, strip_boilerplate=False, random_state=0):
+        self.strip_boilerplate = strip_boilerplate
         self.labels = labels
         self.min_reports = min_reports
         self.drop_proper_nouns = drop_proper_nouns
@@ -462,7 +494,9 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
                                       min_df_char=self.min_df_char,
                                       min_reports=getattr(self, "min_reports", 1),
-                                      drop_proper_nouns=getattr(self, "drop_proper_nouns", False)).fit(X, groups=groups)
+                                      drop_proper_nouns=getattr(self, "drop_proper_nouns", False),
+                                      strip_boilerplate=getattr(self, "strip_boilerplate", False)
+                                      ).fit(X, groups=groups)
         Xf = self.features_.transform(texts)
         present = sorted(set(targets), key=known.index)
         if len(present) < 2:

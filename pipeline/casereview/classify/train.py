@@ -316,6 +316,8 @@ def train(config: Config | None = None, extra_labels: Sequence[str | Path] = (),
         # Out-of-fold predictions (ids, labels, scores; no text) for notebooks/error_analysis.ipynb.
         with open(model_dir / "cv_predictions.jsonl", "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps({**row, "split": "grouped"}) + "\n" for row in cvres["oof"])
+        # ... and the leave-one-source-out ones (each gold unit once more), scored by the evaluate stage.
+        with open(model_dir / "loso_predictions.jsonl", "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps({**row, "split": "loso"}) + "\n" for row in oof_loso)
     if use_mlflow is None:
         use_mlflow = p.mlflow.enabled
