@@ -124,3 +124,19 @@ def test_batch_prediction_equals_per_item_prediction(tiny):
     one_by_one = [clf.predict([u])[0].to_dict() for u in units]
     assert batch == one_by_one
     assert any(p["evidence"] for p in batch) and any(p["scie"] for p in batch)
+
+
+def test_second_look_ranks_confident_disagreement_first():
+    from casereview.classify.heldout import second_look
+
+    rows = [
+        {"id": "a", "gold": ["x"], "pred": ["x"], "theme_scores": {"x": 0.8, "y": 0.2}, "gold_scie": "tools",
+         "pred_scie": "tools", "scie_scores": {"tools": 0.9, "management_systems": 0.1}},
+        {"id": "b", "gold": [], "pred": ["y"], "theme_scores": {"x": 0.2, "y": 0.97}, "gold_scie": "tools",
+         "pred_scie": "management_systems", "scie_scores": {"tools": 0.05, "management_systems": 0.95}},
+        {"id": "c", "gold": ["x"], "pred": [], "theme_scores": {"x": 0.3, "y": 0.1}, "gold_scie": "tools",
+         "pred_scie": "tools", "scie_scores": {"tools": 0.35, "management_systems": 0.3, "other": 0.35}},
+    ]
+    out = second_look(rows)
+    assert [r["id"] for r in out] == ["b", "c"]  # a: model and annotators agree, confidently
+    assert any("annotators tools" in x for x in out[0]["reasons"]) and "text" not in out[0]

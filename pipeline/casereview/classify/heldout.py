@@ -108,3 +108,37 @@ def majority_accuracy(gold: list[str | None]) -> float:
         return 0.0
     _, counts = np.unique(labels, return_counts=True)
     return round(float(counts.max() / len(labels)), 4)
+
+
+def second_look(rows: list[dict], k: int = 300) -> list[dict]:
+    """The stand-off labels most worth a second reading, from predictions of models that never saw their source.
+
+    A row scores high when the model confidently contradicts the annotators (a SCIE category it gives little
+    weight, a theme it gives < 0.1 or one they left out that it gives > 0.9) or is unsure (top SCIE score below
+    0.4). Ids, labels and scores only: the text stays in ../shared."""
+    out = []
+    for r in rows:
+        reasons, score = [], 0.0
+        s = r.get("scie_scores") or {}
+        if r.get("gold_scie") and s:
+            top = max(s, key=lambda c: s[c])
+            gap = s[top] - s.get(r["gold_scie"], 0.0)
+            if top != r["gold_scie"] and gap >= 0.4:
+                reasons.append(f"scie: model {top} ({s[top]:.2f}) vs annotators {r['gold_scie']}")
+                score = max(score, gap)
+            elif s[top] < 0.4:
+                reasons.append("scie: model unsure")
+                score = max(score, 0.4 - s[top])
+        ts = r.get("theme_scores") or {}
+        for lab, p in ts.items():
+            if lab in r.get("gold", []) and p < 0.1:
+                reasons.append(f"theme {lab}: annotators yes, model {p:.2f}")
+                score = max(score, 1.0 - p - 0.5)
+            elif lab not in r.get("gold", []) and p > 0.9:
+                reasons.append(f"theme {lab}: annotators no, model {p:.2f}")
+                score = max(score, p - 0.5)
+        if reasons:
+            out.append({"id": r["id"], "source": r.get("source"), "doc": r.get("doc"), "score": round(score, 3),
+                        "reasons": reasons, "annotators": {"themes": r.get("gold"), "scie": r.get("gold_scie")},
+                        "model": {"themes": r.get("pred"), "scie": r.get("pred_scie")}})
+    return sorted(out, key=lambda x: (-x["score"], x["id"]))[:k]

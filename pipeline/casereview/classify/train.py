@@ -25,7 +25,14 @@ from casereview.taxonomy import Taxonomy, load_label_sets
 
 from .classifier import Classifier
 from .corpus import LabelledUnit, load_labelled, merge, resolve_corpus_path, units_hash
-from .heldout import canonical_reports, grouped_folds, loso_split, majority_accuracy, sources_present
+from .heldout import (
+    canonical_reports,
+    grouped_folds,
+    loso_split,
+    majority_accuracy,
+    second_look,
+    sources_present,
+)
 from .metrics import confusion_figure, scie_metrics, theme_metrics
 from .models import SCIEMapper, ThemeTagger
 
@@ -167,6 +174,7 @@ def leave_one_source_out(units, cv_keys, themes, scie, p: TrainConfig) -> dict:
         entry["themes_per_label"] = _per_label(res["themes"]["per_label"])
         entry["scie_per_label"] = _per_label(res["scie"]["per_label"])
         entry["oof"] = [{k: v for k, v in r.items() if k != "is_item"} for r in gold_rows]
+        entry["standoff_oof"] = standoff_rows
         out[src] = entry
     return out
 
@@ -188,7 +196,12 @@ def _card_md(card: dict) -> str:
     lines += ["", "## Intended use",
               "Suggests labels for passages of child-protection case review and inspection reports. Every label "
               "is a suggestion that a person verifies; the evidence terms show which words drove it.", "",
-              f"## Evaluation: {card['evaluation']}", ""]
+              "## New reports first: leave one source out", "",
+              "Trained without any unit of the source, tested on its hand-labelled gold units (the figure for a "
+              "kind of report the model has not seen; coroners' reports = pfd). Stand-off: the same models on "
+              "that source's stand-off labels.", ""]
+    lines += _loso_lines(card)
+    lines += [f"## Evaluation: {card['evaluation']}", ""]
     if card["model"] == "themes" and m:
         ge = next((k for k in m if k.startswith("macro_support_ge")), None)
         lines += [f"Thresholds: per label when it has >= {card['parameters'].get('per_label_min', 20)} real "
@@ -221,8 +234,29 @@ def _card_md(card: dict) -> str:
     return "\n".join(lines)
 
 
+def _loso_lines(card: dict) -> list[str]:
+    loso = card.get("loso_metrics") or {}
+    if not loso:
+        return ["not run (train.loso_sources is empty)", ""]
+    if card["model"] == "themes":
+        out = ["| left out | gold units | micro-F1 | macro-F1 | stand-off units | stand-off micro-F1 |",
+               "|---|---|---|---|---|---|"]
+        for src, e in loso.items():
+            so = e.get("standoff_labels") or {}
+            out.append(f"| {src} | {e['n_units']} | **{e['themes_micro_f1']}** | {e['themes_macro_f1']} | "
+                       f"{so.get('n_units', 0)} | {so.get('themes_micro_f1')} |")
+    else:
+        out = ["| left out | gold items | accuracy | top-2 | always the commonest | stand-off items | stand-off accuracy |",
+               "|---|---|---|---|---|---|---|"]
+        for src, e in loso.items():
+            so = e.get("standoff_labels") or {}
+            out.append(f"| {src} | {e['n_items']} | **{e['scie_accuracy']}** | {e['scie_top2_accuracy']} | "
+                       f"{e['scie_majority_accuracy']} | {so.get('n_items', 0)} | {so.get('scie_accuracy')} |")
+    return [*out, ""]
+
+
 def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxonomy, p: TrainConfig, units, info,
-                cv: dict | None) -> dict:
+                cv: dict | None, loso: dict | None = None) -> dict:
     created = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     data = {"units": len(units), "sha256": units_hash(units), "files": info}
     evaluation = (f"grouped {p.cv_folds}-fold cross-validation (folds by report) on `{(cv or {}).get('cv_set')}`; "
@@ -238,11 +272,13 @@ def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxono
                    "thresholds": {str(c): round(float(t), 3) for c, t in zip(clf.themes.classes_, clf.themes.thresholds_, strict=False)},
                    "global_threshold": round(float(clf.themes.global_threshold_), 3),
                    "support": {str(c): int(s) for c, s in zip(clf.themes.classes_, clf.themes.support_, strict=False)},
-                   "evaluation": evaluation, "cv_metrics": cv["themes"] if cv else None, "comparison": comparison},
+                   "evaluation": evaluation, "loso_metrics": _loso_summary(loso, "themes"),
+                   "cv_metrics": cv["themes"] if cv else None, "comparison": comparison},
         "scie": {"model": "scie", "created": created, "taxonomy": scie.meta(), "data": data,
                  "parameters": p.scie.model_dump(), "min_support": p.min_support,
                  "support": {c: sum(u.scie == c for u in items) for c in scie.ids},
-                 "evaluation": evaluation, "cv_metrics": cv["scie"] if cv else None, "comparison": comparison},
+                 "evaluation": evaluation, "loso_metrics": _loso_summary(loso, "scie"),
+                 "cv_metrics": cv["scie"] if cv else None, "comparison": comparison},
     }
     for name, card in cards.items():
         d = Path(model_dir) / name
@@ -257,6 +293,13 @@ LOSO_NOTE = ("leave one source out: trained on every other source (and the synth
              "source's gold units; standoff_labels: the same models on this source's stand-off labels")
 
 _SUMMARY = ("themes_micro_f1", "themes_macro_f1", "scie_accuracy", "scie_top2_accuracy", "scie_macro_f1")
+
+
+def _loso_summary(loso: dict | None, model: str) -> dict:
+    """Per left-out source: the summary figures and that model's per-label table (no predictions)."""
+    keep = "themes_per_label" if model == "themes" else "scie_per_label"
+    return {src: {k: v for k, v in e.items() if k not in ("oof", "standoff_oof", "themes_per_label", "scie_per_label")
+                  } | {"per_label": e.get(keep)} for src, e in (loso or {}).items()}
 
 
 def summary_metrics_of(entry: dict) -> dict:
@@ -286,7 +329,7 @@ def train(config: Config | None = None, extra_labels: Sequence[str | Path] = (),
     clf = fit_classifier(units, themes, scie, p, real=cv_keys)
     model_dir.mkdir(parents=True, exist_ok=True)
     clf.save(model_dir)
-    cards = write_cards(model_dir, clf, themes, scie, p, units, info, cvres)
+    cards = write_cards(model_dir, clf, themes, scie, p, units, info, cvres, loso)
     t_total = time.perf_counter() - t0
     result = {"model_dir": str(model_dir), "units": len(units), "seconds_total": round(t_total, 1),
               "seconds_cv": round(t_cv, 1), "taxonomy": {"themes": themes.version, "scie": scie.version}}
@@ -298,9 +341,14 @@ def train(config: Config | None = None, extra_labels: Sequence[str | Path] = (),
         if loso:
             # New-report figures first: each source tested by models that never saw a unit of it.
             full["leave_one_source_out"] = {"note": LOSO_NOTE}
+            standoff_rows: list[dict] = []
             for src, entry in loso.items():
                 oof_loso += entry.pop("oof")
+                standoff_rows += entry.pop("standoff_oof")
                 full["leave_one_source_out"][src] = entry
+            # Stand-off labels worth a second reading (ids and labels only), for the label-quality rounds.
+            with open(model_dir / "second_look.jsonl", "w", encoding="utf-8") as fh:
+                fh.writelines(json.dumps(row) + "\n" for row in second_look(standoff_rows))
             result["loso"] = {src: summary_metrics_of(e) for src, e in loso.items()}
         full.update({**metrics, "split": "grouped by report (doc), all sources in training",
                      "by_source": cvres["by_source"]})
