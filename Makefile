@@ -6,7 +6,7 @@ CR     := $(VENV)/bin/casereview
 STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-outside bench-redact bench-queue bench-all lint typecheck test-postgres
+.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-outside bench-redact bench-queue bench-classify bench-all lint typecheck test-postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,9 @@ train: venv
 repro: venv
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/dvc repro
 
+# Held-out figures from training's out-of-fold predictions (grouped by report; leave one source out).
 evaluate: venv
-	$(CR) evaluate --gold $(SHARED)/gold/dev/units.jsonl --out benchmarks/results/evaluate_dev.json
+	$(CR) evaluate --oof models/cv_predictions.jsonl --oof models/loso_predictions.jsonl --out benchmarks/results/evaluate_heldout.json
 
 # Gold dev units the annotators also labelled: scores for new text and for text in the stand-off pool.
 evaluate-in-pool: venv
@@ -67,10 +68,14 @@ bench-redact: venv
 bench-queue: venv
 	$(PY) benchmarks/bench_queue.py --items 100000 --documents 500 --out benchmarks/results/bench_queue.json
 
+# Units per second of `casereview classify`'s predict on one core (CPU time; wall clock beside it).
+bench-classify: venv
+	$(PY) benchmarks/bench_classify.py --out benchmarks/results/classify_speed.json
+
 bench: venv
 	$(PY) benchmarks/bench_process.py --shared $(SHARED) --out benchmarks/results/process.json
 
-bench-all: bench-extract bench-redact evaluate evaluate-in-pool bench bench-queue
+bench-all: bench-extract bench-outside bench-redact bench-classify evaluate evaluate-in-pool bench bench-queue
 
 lint: venv
 	$(VENV)/bin/ruff check pipeline tests benchmarks corpora scripts

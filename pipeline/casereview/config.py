@@ -102,6 +102,7 @@ class ThemesTrainConfig(_Section):
     lexicon_weight: NonNegativeFloat
     drop_proper_nouns: bool
     min_reports: PositiveInt
+    strip_boilerplate: bool = False
 
 
 class ScieTrainConfig(_Section):
@@ -112,6 +113,8 @@ class ScieTrainConfig(_Section):
     calibration_folds: int = Field(ge=2)
     drop_proper_nouns: bool
     min_reports: PositiveInt
+    strip_boilerplate: bool = False
+    class_weight: Literal["balanced"] | None = None
 
 
 class MlflowConfig(_Section):
@@ -129,6 +132,7 @@ class TrainConfig(_Section):
     n_jobs: PositiveInt
     min_support: PositiveInt
     model_dir: str
+    loso_sources: tuple[str, ...] = ()
     themes: ThemesTrainConfig
     scie: ScieTrainConfig
     mlflow: MlflowConfig

@@ -45,39 +45,37 @@ class Classifier:
         if not units:
             return []
         texts = [u.text for u in units]
-        P = self.themes.predict_proba(texts)
+        P, Xw = self.themes.proba_and_words(texts)
         on = self.themes.thresholds_ <= P
-        Xw = self.themes.features_.word_.transform(texts)
         item_idx = [i for i, u in enumerate(units) if u.type in ITEM_TYPES]
         S, Xs = None, None
         if item_idx:
-            item_texts = [texts[i] for i in item_idx]
-            S = self.scie.predict_proba(item_texts)
-            Xs = self.scie.features_.word_.transform(item_texts)
+            S, Xs = self.scie.proba_and_words([texts[i] for i in item_idx])
         pos = {i: n for n, i in enumerate(item_idx)}
+        theme_ids, scie_ids = self.theme_ids, self.scie_ids
         k = self.evidence_terms
         out = []
         for i, u in enumerate(units):
             order = np.argsort(-P[i])
-            themes = [self.theme_ids[j] for j in order if on[i, j]]
+            themes = [theme_ids[j] for j in order if on[i, j]]
             evidence = {}
             if k:
                 for j in order:
                     if on[i, j]:
-                        evidence[self.theme_ids[j]] = self.themes.evidence(None, int(j), i, k, _Xw=Xw)
+                        evidence[theme_ids[j]] = self.themes.evidence(None, int(j), i, k, _Xw=Xw)
             scie = runner = None
             scie_scores: dict[str, float] = {}
             if i in pos and S is not None:  # S exists whenever there is an item
                 row = S[pos[i]]
                 rank = np.argsort(-row)
-                scie = self.scie_ids[rank[0]]
-                runner = self.scie_ids[rank[1]] if len(rank) > 1 else None
-                scie_scores = {c: round(float(s), 4) for c, s in zip(self.scie_ids, row, strict=False)}
+                scie = scie_ids[rank[0]]
+                runner = scie_ids[rank[1]] if len(rank) > 1 else None
+                scie_scores = {c: round(float(s), 4) for c, s in zip(scie_ids, row, strict=False)}
                 if k:
                     evidence["scie:" + scie] = self.scie.evidence(Xs, pos[i], scie, k)
             out.append(Prediction(
                 id=u.id, themes=themes,
-                theme_scores={t: round(float(s), 4) for t, s in zip(self.theme_ids, P[i], strict=False)},
+                theme_scores={t: round(float(s), 4) for t, s in zip(theme_ids, P[i], strict=False)},
                 scie=scie, scie_scores=scie_scores, scie_runner_up=runner, evidence=evidence))
         return out
 

@@ -39,3 +39,36 @@ def evaluate(clf, gold_path: str | Path, min_support: int = 5) -> dict:
                              [sorted(p.scie_scores, key=lambda c: -p.scie_scores[c]) for _, p in items],
                              clf.scie_ids),
     }
+
+
+def evaluate_oof(paths: list[Path], theme_ids: list[str], scie_ids: list[str], min_support: int = 5) -> dict:
+    """Scores of held-out predictions: the out-of-fold rows training wrote (models/cv_predictions.jsonl and
+    models/loso_predictions.jsonl).
+
+    Each row was predicted by models that never saw its report (split "grouped") or its source (split
+    "loso"), so these are new-report figures, per split, per source and per unit type; never a training fit."""
+    import json
+
+    rows = [json.loads(line) for path in paths for line in Path(path).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    out: dict = {"predictions": [Path(p).name for p in paths], "units": len(rows),
+                 "note": "held-out: out-of-fold predictions (grouped by report, and leave one source out)"}
+    for split in sorted({r.get("split", "grouped") for r in rows}, reverse=True):  # loso first
+        sub = [r for r in rows if r.get("split", "grouped") == split]
+        entry: dict = {"all": _score(sub, theme_ids, scie_ids, min_support)}
+        for src in sorted({r.get("source", "") for r in sub}):
+            by_src = [r for r in sub if r.get("source", "") == src]
+            entry[src or "unknown"] = {"all": _score(by_src, theme_ids, scie_ids, min_support),
+                                       **{t: _score([r for r in by_src if r["type"] == t], theme_ids, scie_ids,
+                                                    min_support) for t in sorted({r["type"] for r in by_src})}}
+        out[split] = entry
+    return out
+
+
+def _score(rows: list[dict], theme_ids: list[str], scie_ids: list[str], min_support: int) -> dict:
+    items = [r for r in rows if r.get("gold_scie")]
+    t = theme_metrics([r["gold"] for r in rows], [r["pred"] for r in rows], theme_ids, min_support)
+    s = scie_metrics([r["gold_scie"] for r in items],
+                     [sorted(r["scie_scores"], key=lambda c: -r["scie_scores"][c]) for r in items], scie_ids)
+    return {"n_units": len(rows), "themes_micro_f1": t["micro"]["f1"], "themes_macro_f1": t["macro"]["f1"],
+            "n_items": s["n"], "scie_accuracy": s["accuracy"], "scie_top2_accuracy": s["top2_accuracy"]}

@@ -11,6 +11,7 @@ Families ("family" parameter):
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,6 +34,31 @@ def _check_texts(X) -> list[str]:
     return X
 
 
+def boilerplate_patterns(path=None) -> list:
+    """The compiled source-identifying patterns (resources/classify/boilerplate.yaml, or the file given)."""
+    import yaml
+
+    from casereview.settings import RESOURCES_DIR
+
+    text = Path(path or RESOURCES_DIR / "classify" / "boilerplate.yaml").read_text(encoding="utf-8")
+    return [re.compile(p, re.IGNORECASE) for p in (yaml.safe_load(text) or {}).get("patterns", [])]
+
+
+def strip_boilerplate(texts: list[str], patterns: list) -> list[str]:
+    """The texts with every boilerplate match deleted (whitespace closed up); no patterns: unchanged."""
+    if not patterns:
+        return texts
+    out = []
+    for t in texts:
+        for p in patterns:
+            t = p.sub(" ", t)
+        out.append(_SPACES.sub(" ", t).strip())
+    return out
+
+
+_SPACES = re.compile(r"\s+")
+
+
 def keyword_patterns(lexicon) -> list:
     """One case-insensitive pattern per keyword list, matching any keyword at the start of a word."""
     return [re.compile(r"\b(?:" + "|".join(re.escape(k.lower()) for k in kws) + ")", re.IGNORECASE)
@@ -50,7 +76,8 @@ class TextFeatures(BaseEstimator):
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_word=1, min_df_char=2,
                  max_features=60000, lexicon=None, lexicon_weight=0.0, stop_words="english", min_reports=1,
-                 drop_proper_nouns=False):
+                 drop_proper_nouns=False, strip_boilerplate=False):
+        self.strip_boilerplate = strip_boilerplate
         self.min_reports = min_reports
         self.drop_proper_nouns = drop_proper_nouns
         self.word_ngrams = word_ngrams
@@ -68,7 +95,8 @@ class TextFeatures(BaseEstimator):
         That keeps one report's own words out of the model: the names of its child and places (coroners'
         reports name the child), which redaction replaces at classification time anyway, and phrasing
         that would not generalise to other reports."""
-        X = _check_texts(X)
+        self.boilerplate_ = boilerplate_patterns() if getattr(self, "strip_boilerplate", False) else []
+        X = strip_boilerplate(_check_texts(X), self.boilerplate_)
         self.word_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True,
                                      stop_words=self.stop_words, min_df=self.min_df_word,
                                      max_features=self.max_features)
@@ -98,8 +126,12 @@ class TextFeatures(BaseEstimator):
         return self
 
     def transform(self, X):
+        return self.transform_with_words(X)[0]
+
+    def transform_with_words(self, X):
+        """(all features, the word n-gram block): evidence reads the word block without a second transform."""
         check_is_fitted(self, "word_")
-        X = _check_texts(X)
+        X = strip_boilerplate(_check_texts(X), getattr(self, "boilerplate_", []))
         parts = [self.word_.transform(X)]
         if self.char_ is not None:
             parts.append(self.char_.transform(X))
@@ -107,7 +139,7 @@ class TextFeatures(BaseEstimator):
         if patterns:
             hits = np.array([[p.search(x) is not None for p in patterns] for x in X], dtype=float)
             parts.append(sp.csr_matrix(hits.reshape(len(X), len(patterns)) * float(self.lexicon_weight)))
-        return sp.hstack(parts, format="csr")
+        return sp.hstack(parts, format="csr"), parts[0].tocsr()
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -214,7 +246,9 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
     def __init__(self, labels=None, family="lr", C=10.0, class_weight="balanced", cv_folds=5,
                  min_positive=3, default_threshold=0.5, threshold_grid=None, per_label_min=20,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, lexicon=None, lexicon_weight=0.0,
-                 stop_words="english", min_reports=1, drop_proper_nouns=False, random_state=0):
+                 stop_words="english", min_reports=1, drop_proper_nouns=False, strip_boilerplate=False,
+                 random_state=0):
+        self.strip_boilerplate = strip_boilerplate
         self.labels = labels
         self.min_reports = min_reports
         self.drop_proper_nouns = drop_proper_nouns
@@ -239,7 +273,8 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
                             min_df_char=self.min_df_char, lexicon=self.lexicon, lexicon_weight=self.lexicon_weight,
                             stop_words=getattr(self, "stop_words", "english"),
                             min_reports=getattr(self, "min_reports", 1),
-                            drop_proper_nouns=getattr(self, "drop_proper_nouns", False))
+                            drop_proper_nouns=getattr(self, "drop_proper_nouns", False),
+                            strip_boilerplate=getattr(self, "strip_boilerplate", False))
 
     def _fit_columns(self, X, Y):
         models = []
@@ -325,9 +360,36 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated probability per label (columns follow classes_); rows need not sum to 1."""
+        return self.proba_and_words(X)[0]
+
+    def proba_and_words(self, X) -> tuple[np.ndarray, sp.csr_matrix]:
+        """Probabilities and the word n-gram block of the features, from one transform of the batch.
+
+        The linear models are stacked into one weight matrix (built once, on first use), so scoring a batch
+        is one sparse-dense product instead of one per label."""
         check_is_fitted(self, "models_")
-        Xf = self.features_.transform(_check_texts(X))
-        return self._proba_from_decision(self._decision(self.models_, Xf))
+        Xf, Xw = self.features_.transform_with_words(_check_texts(X))
+        W, b = self._stacked()
+        return self._proba_from_decision(np.asarray(Xf @ W) + b), Xw
+
+    def _stacked(self) -> tuple[np.ndarray, np.ndarray]:
+        cached = getattr(self, "_stacked_cache", None)
+        if cached is None:
+            n = self.features_.transform([""]).shape[1]
+            W = np.zeros((n, len(self.models_)))
+            b = np.zeros(len(self.models_))
+            for j, m in enumerate(self.models_):
+                if isinstance(m, float):  # constant model: decision +-35 whatever the text
+                    b[j] = m * 70 - 35
+                else:
+                    W[:, j] = np.asarray(m.coef_).ravel()
+                    b[j] = float(np.asarray(m.intercept_).ravel()[0])
+            cached = self._stacked_cache = (W, b)
+        return cached
+
+    def word_weights(self) -> np.ndarray:
+        """(n_word_terms, n_labels): each label's weights on the word n-grams (evidence)."""
+        return self._stacked()[0][: self.features_.n_word_]
 
     def predict(self, X) -> np.ndarray:
         return (self.predict_proba(X) >= self.thresholds_).astype(int)
@@ -338,7 +400,12 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
         if isinstance(m, float):
             return []
         Xw = _Xw if _Xw is not None else self.features_.word_.transform(_check_texts(X))
-        return top_terms(Xw[row], _coef(m)[: self.features_.n_word_], self.features_.word_terms_, k)
+        return row_terms(Xw.tocsr(), row, self.word_weights()[:, label_index], self.features_.word_terms_, k)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_stacked_cache", None)  # rebuilt on first use; keeps model.joblib as it was
+        return state
 
 
 def _coef(est) -> np.ndarray:
@@ -352,15 +419,25 @@ def _coef(est) -> np.ndarray:
 def top_terms(row, weights: np.ndarray, terms, k: int) -> list[str]:
     """Terms of a sparse TF-IDF row ranked by tfidf * weight, positive contributions only."""
     row = row.tocsr() if sp.issparse(row) else sp.csr_matrix(row)
-    if row.nnz == 0:
+    return _top_terms(row.indices, row.data, weights, terms, k)
+
+
+def row_terms(Xw: sp.csr_matrix, row: int, weights: np.ndarray, terms, k: int) -> list[str]:
+    """top_terms of row `row` of a CSR batch, read straight from its arrays (no per-row sparse slice)."""
+    lo, hi = Xw.indptr[row], Xw.indptr[row + 1]
+    return _top_terms(Xw.indices[lo:hi], Xw.data[lo:hi], weights, terms, k)
+
+
+def _top_terms(indices: np.ndarray, data: np.ndarray, weights: np.ndarray, terms, k: int) -> list[str]:
+    if len(indices) == 0:
         return []
-    contrib = row.data * weights[row.indices]
+    contrib = data * weights[indices]
     order = np.argsort(-contrib)
     out: list = []
     for i in order[: k * 3]:
         if contrib[i] <= 0 or len(out) >= k:
             break
-        term = str(terms[row.indices[i]])
+        term = str(terms[indices[i]])
         if all(w in ENGLISH_STOP_WORDS for w in term.split()):  # "of the" is no evidence for a person
             continue
         if not any(term in o or o in term for o in out):  # "supervision" and "staff supervision": keep one
@@ -380,7 +457,8 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
 
     def __init__(self, labels=None, family="lr", C=10.0, class_weight=None, second_weight=0.0,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, calibration_folds=3, min_reports=1,
-                 drop_proper_nouns=False, random_state=0):
+                 drop_proper_nouns=False, strip_boilerplate=False, random_state=0):
+        self.strip_boilerplate = strip_boilerplate
         self.labels = labels
         self.min_reports = min_reports
         self.drop_proper_nouns = drop_proper_nouns
@@ -416,7 +494,9 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
                                       min_df_char=self.min_df_char,
                                       min_reports=getattr(self, "min_reports", 1),
-                                      drop_proper_nouns=getattr(self, "drop_proper_nouns", False)).fit(X, groups=groups)
+                                      drop_proper_nouns=getattr(self, "drop_proper_nouns", False),
+                                      strip_boilerplate=getattr(self, "strip_boilerplate", False)
+                                      ).fit(X, groups=groups)
         Xf = self.features_.transform(texts)
         present = sorted(set(targets), key=known.index)
         if len(present) < 2:
@@ -435,22 +515,39 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
+        return self.proba_and_words(X)[0]
+
+    def proba_and_words(self, X) -> tuple[np.ndarray, sp.csr_matrix]:
+        """Scores for every category and the word n-gram block, from one transform of the batch."""
         check_is_fitted(self, "model_")
-        P = self.model_.predict_proba(self.features_.transform(_check_texts(X)))
+        Xf, Xw = self.features_.transform_with_words(_check_texts(X))
+        P = self.model_.predict_proba(Xf)
         out = np.zeros((P.shape[0], len(self.classes_)))
         for j, c in enumerate(self._cols):
             if c is not None:
                 out[:, j] = P[:, c]
-        return out
+        return out, Xw
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def evidence(self, Xw, row: int, category: str, k: int = 5) -> list[str]:
-        coef = _coef(self.model_)
-        if coef.ndim == 1:  # binary problem: one row of weights for the second class
-            sign = 1 if list(self.model_.classes_).index(category) == 1 else -1
-            w = sign * coef
-        else:
-            w = coef[list(self.model_.classes_).index(category)]
-        return top_terms(Xw[row], w[: self.features_.n_word_], self.features_.word_terms_, k)
+        return row_terms(Xw.tocsr(), row, self._word_weights(category), self.features_.word_terms_, k)
+
+    def _word_weights(self, category: str) -> np.ndarray:
+        """A category's weights on the word n-grams; averaged over the calibrated copies once, then kept."""
+        cache = self.__dict__.setdefault("_weights_cache", {})
+        if category not in cache:
+            coef = _coef(self.model_)
+            if coef.ndim == 1:  # binary problem: one row of weights for the second class
+                sign = 1 if list(self.model_.classes_).index(category) == 1 else -1
+                w = sign * coef
+            else:
+                w = coef[list(self.model_.classes_).index(category)]
+            cache[category] = np.ascontiguousarray(w[: self.features_.n_word_])
+        return cache[category]
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_weights_cache", None)
+        return state

@@ -25,8 +25,16 @@ from casereview.taxonomy import Taxonomy, load_label_sets
 
 from .classifier import Classifier
 from .corpus import LabelledUnit, load_labelled, merge, resolve_corpus_path, units_hash
+from .heldout import (
+    canonical_reports,
+    grouped_folds,
+    loso_split,
+    majority_accuracy,
+    second_look,
+    sources_present,
+)
 from .metrics import confusion_figure, scie_metrics, theme_metrics
-from .models import SCIEMapper, ThemeTagger, _splits
+from .models import SCIEMapper, ThemeTagger
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +65,8 @@ def load_data(p: TrainConfig, extra: Sequence[str | Path] = (), taxonomy: Taxono
         info.append({"file": str(spec), "units": len(units), "sha256": units_hash(units)})
         if p.cv_on and str(spec) == str(p.cv_on):
             cv_keys = {(u.source, u.id) for u in units}
-    units = merge(*groups)
+    # One name per report: gold coroners' units take the stand-off report id (heldout.canonical_reports).
+    units = canonical_reports(merge(*groups))
     if not units:
         raise TrainingError("no labelled units found (check train.corpora in params.yaml)")
     return units, info, cv_keys, themes, scie
@@ -92,9 +101,19 @@ def _fold(train_units, test_units, themes, scie, p: TrainConfig, cv_keys) -> lis
     clf = fit_classifier(train_units, themes, scie, p, real=cv_keys)
     clf.evidence_terms = 0
     preds = clf.predict([TextUnit(id=u.id, text=u.text, type=u.type) for u in test_units])
-    return [{"id": u.id, "doc": u.doc, "type": u.type, "gold": list(u.themes), "pred": pr.themes,
+    return [{"id": u.id, "doc": u.doc, "source": u.source, "type": u.type, "gold": list(u.themes), "pred": pr.themes,
              "theme_scores": pr.theme_scores, "gold_scie": u.scie, "pred_scie": pr.scie,
              "scie_scores": pr.scie_scores, "is_item": u.is_item} for u, pr in zip(test_units, preds, strict=False)]
+
+
+def score_rows(rows: list[dict], themes: Taxonomy, scie: Taxonomy, min_support: int) -> dict:
+    """Theme and SCIE metrics of out-of-fold prediction rows (as `_fold` returns them)."""
+    items = [r for r in rows if r["is_item"] and r["gold_scie"]]
+    return {"themes": theme_metrics([r["gold"] for r in rows], [r["pred"] for r in rows], themes.ids, min_support),
+            "scie": scie_metrics([r["gold_scie"] for r in items],
+                                 [sorted(r["scie_scores"], key=lambda c: -r["scie_scores"][c]) for r in items],
+                                 scie.ids),
+            "scie_majority_accuracy": majority_accuracy([r["gold_scie"] for r in items])}
 
 
 def cross_validate(units, cv_keys, themes, scie, p: TrainConfig, split: str = "grouped", extra_train=None) -> dict:
@@ -103,35 +122,65 @@ def cross_validate(units, cv_keys, themes, scie, p: TrainConfig, split: str = "g
     extra_train: optional function of a fold's test units returning more training units for that fold
     (benchmarks/eval_in_pool.py adds the annotators' own labels of the test passages).
 
-    split="grouped": folds by report (`doc`), the headline; "random": units shuffled into folds regardless
+    split="grouped": folds by report (`doc`); "random": units shuffled into folds regardless
     of report (a unit's neighbours in its report may be in training, as for a held-out sample drawn from the
-    same reports). Folds run in parallel on up to two cores.
+    same reports). Either way no unit of the other corpora from a test report trains the fold
+    (heldout.grouped_folds). Folds run in parallel on up to two cores.
     """
     from joblib import Parallel, delayed
 
-    cv_idx = [i for i, u in enumerate(units) if (u.source, u.id) in cv_keys] or list(range(len(units)))
-    rest = [i for i in range(len(units)) if i not in set(cv_idx)]
-    groups = [units[i].doc for i in cv_idx] if split == "grouped" else None
     jobs = []
-    for tr, te in _splits(len(cv_idx), groups, p.cv_folds, 0):
-        # Other corpora may label other passages of the same reports (stand-off labels): a report is
-        # either wholly in the test fold or wholly out of it.
-        test_docs = {units[cv_idx[j]].doc for j in te}
-        train_units = [units[i] for i in rest if units[i].doc not in test_docs] + [units[cv_idx[j]] for j in tr]
-        test_units = [units[cv_idx[j]] for j in te]
+    for train_units, test_units in grouped_folds(units, cv_keys, p.cv_folds, split):
         if extra_train is not None:
-            train_units += extra_train(test_units)
+            train_units = train_units + extra_train(test_units)
         jobs.append(delayed(_fold)(train_units, test_units, themes, scie, p, cv_keys))
     n_jobs = max(1, min(p.n_jobs, os.cpu_count() or 1, len(jobs)))
     scores = [row for rows in Parallel(n_jobs=n_jobs)(jobs) for row in rows]
-    gold_t = [r["gold"] for r in scores]
-    pred_t = [r["pred"] for r in scores]
-    items = [r for r in scores if r.pop("is_item") and r["gold_scie"]]
-    gold_s = [r["gold_scie"] for r in items]
-    ranked_s = [sorted(r["scie_scores"], key=lambda c: -r["scie_scores"][c]) for r in items]
+    res = score_rows(scores, themes, scie, p.min_support)
+    by_source = {}
+    for src in sorted({r["source"] for r in scores}):
+        sub = score_rows([r for r in scores if r["source"] == src], themes, scie, p.min_support)
+        by_source[src] = {**summary_metrics(sub, p.min_support), "n_units": sub["themes"]["n"],
+                          "n_items": sub["scie"]["n"], "scie_majority_accuracy": sub["scie_majority_accuracy"]}
+    for r in scores:
+        r.pop("is_item")
     return {"cv_set": p.cv_on if cv_keys else "all training units (cv_on file not found)", "split": split,
-            "themes": theme_metrics(gold_t, pred_t, themes.ids, p.min_support),
-            "scie": scie_metrics(gold_s, ranked_s, scie.ids), "oof": scores}
+            **res, "by_source": by_source, "oof": scores}
+
+
+def leave_one_source_out(units, cv_keys, themes, scie, p: TrainConfig) -> dict:
+    """Per source: train on the other sources only, test on its gold units and on its stand-off units."""
+    from joblib import Parallel, delayed
+
+    jobs, plan = [], []
+    for src in sources_present([u for u in units if (u.source, u.id) in cv_keys], p.loso_sources):
+        train_units, gold, standoff = loso_split(units, cv_keys, src)
+        plan.append((src, len(gold), len(train_units)))
+        jobs.append(delayed(_fold)(train_units, gold + standoff, themes, scie, p, cv_keys))
+    n_jobs = max(1, min(p.n_jobs, os.cpu_count() or 1, len(jobs)))
+    out: dict = {}
+    for (src, n_gold, n_train), rows in zip(plan, Parallel(n_jobs=n_jobs)(jobs), strict=True):
+        for r in rows:
+            r["loso"] = src
+        gold_rows, standoff_rows = rows[:n_gold], rows[n_gold:]
+        res = score_rows(gold_rows, themes, scie, p.min_support)
+        entry = {**summary_metrics(res, p.min_support), "n_units": n_gold, "n_items": res["scie"]["n"],
+                 "n_train_units": n_train, "scie_majority_accuracy": res["scie_majority_accuracy"]}
+        if standoff_rows:
+            so = score_rows(standoff_rows, themes, scie, p.min_support)
+            entry["standoff_labels"] = {**summary_metrics(so, p.min_support), "n_units": len(standoff_rows),
+                                        "n_items": so["scie"]["n"],
+                                        "scie_majority_accuracy": so["scie_majority_accuracy"]}
+        entry["themes_per_label"] = _per_label(res["themes"]["per_label"])
+        entry["scie_per_label"] = _per_label(res["scie"]["per_label"])
+        entry["oof"] = [{k: v for k, v in r.items() if k != "is_item"} for r in gold_rows]
+        entry["standoff_oof"] = standoff_rows
+        out[src] = entry
+    return out
+
+
+def _per_label(per: dict) -> dict:
+    return {lab: {k: m[k] for k in ("precision", "recall", "f1", "support")} for lab, m in per.items()}
 
 
 def _card_md(card: dict) -> str:
@@ -147,7 +196,12 @@ def _card_md(card: dict) -> str:
     lines += ["", "## Intended use",
               "Suggests labels for passages of child-protection case review and inspection reports. Every label "
               "is a suggestion that a person verifies; the evidence terms show which words drove it.", "",
-              f"## Evaluation: {card['evaluation']}", ""]
+              "## New reports first: leave one source out", "",
+              "Trained without any unit of the source, tested on its hand-labelled gold units (the figure for a "
+              "kind of report the model has not seen; coroners' reports = pfd). Stand-off: the same models on "
+              "that source's stand-off labels.", ""]
+    lines += _loso_lines(card)
+    lines += [f"## Evaluation: {card['evaluation']}", ""]
     if card["model"] == "themes" and m:
         ge = next((k for k in m if k.startswith("macro_support_ge")), None)
         lines += [f"Thresholds: per label when it has >= {card['parameters'].get('per_label_min', 20)} real "
@@ -180,8 +234,29 @@ def _card_md(card: dict) -> str:
     return "\n".join(lines)
 
 
+def _loso_lines(card: dict) -> list[str]:
+    loso = card.get("loso_metrics") or {}
+    if not loso:
+        return ["not run (train.loso_sources is empty)", ""]
+    if card["model"] == "themes":
+        out = ["| left out | gold units | micro-F1 | macro-F1 | stand-off units | stand-off micro-F1 |",
+               "|---|---|---|---|---|---|"]
+        for src, e in loso.items():
+            so = e.get("standoff_labels") or {}
+            out.append(f"| {src} | {e['n_units']} | **{e['themes_micro_f1']}** | {e['themes_macro_f1']} | "
+                       f"{so.get('n_units', 0)} | {so.get('themes_micro_f1')} |")
+    else:
+        out = ["| left out | gold items | accuracy | top-2 | always the commonest | stand-off items | stand-off accuracy |",
+               "|---|---|---|---|---|---|---|"]
+        for src, e in loso.items():
+            so = e.get("standoff_labels") or {}
+            out.append(f"| {src} | {e['n_items']} | **{e['scie_accuracy']}** | {e['scie_top2_accuracy']} | "
+                       f"{e['scie_majority_accuracy']} | {so.get('n_items', 0)} | {so.get('scie_accuracy')} |")
+    return [*out, ""]
+
+
 def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxonomy, p: TrainConfig, units, info,
-                cv: dict | None) -> dict:
+                cv: dict | None, loso: dict | None = None) -> dict:
     created = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     data = {"units": len(units), "sha256": units_hash(units), "files": info}
     evaluation = (f"grouped {p.cv_folds}-fold cross-validation (folds by report) on `{(cv or {}).get('cv_set')}`; "
@@ -197,11 +272,13 @@ def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxono
                    "thresholds": {str(c): round(float(t), 3) for c, t in zip(clf.themes.classes_, clf.themes.thresholds_, strict=False)},
                    "global_threshold": round(float(clf.themes.global_threshold_), 3),
                    "support": {str(c): int(s) for c, s in zip(clf.themes.classes_, clf.themes.support_, strict=False)},
-                   "evaluation": evaluation, "cv_metrics": cv["themes"] if cv else None, "comparison": comparison},
+                   "evaluation": evaluation, "loso_metrics": _loso_summary(loso, "themes"),
+                   "cv_metrics": cv["themes"] if cv else None, "comparison": comparison},
         "scie": {"model": "scie", "created": created, "taxonomy": scie.meta(), "data": data,
                  "parameters": p.scie.model_dump(), "min_support": p.min_support,
                  "support": {c: sum(u.scie == c for u in items) for c in scie.ids},
-                 "evaluation": evaluation, "cv_metrics": cv["scie"] if cv else None, "comparison": comparison},
+                 "evaluation": evaluation, "loso_metrics": _loso_summary(loso, "scie"),
+                 "cv_metrics": cv["scie"] if cv else None, "comparison": comparison},
     }
     for name, card in cards.items():
         d = Path(model_dir) / name
@@ -210,6 +287,23 @@ def write_cards(model_dir: Path, clf: Classifier, themes: Taxonomy, scie: Taxono
         (d / "card.md").write_text(_card_md(card), encoding="utf-8")
     clf.cards = cards
     return cards
+
+
+LOSO_NOTE = ("leave one source out: trained on every other source (and the synthetic corpus), tested on this "
+             "source's gold units; standoff_labels: the same models on this source's stand-off labels")
+
+_SUMMARY = ("themes_micro_f1", "themes_macro_f1", "scie_accuracy", "scie_top2_accuracy", "scie_macro_f1")
+
+
+def _loso_summary(loso: dict | None, model: str) -> dict:
+    """Per left-out source: the summary figures and that model's per-label table (no predictions)."""
+    keep = "themes_per_label" if model == "themes" else "scie_per_label"
+    return {src: {k: v for k, v in e.items() if k not in ("oof", "standoff_oof", "themes_per_label", "scie_per_label")
+                  } | {"per_label": e.get(keep)} for src, e in (loso or {}).items()}
+
+
+def summary_metrics_of(entry: dict) -> dict:
+    return {k: entry[k] for k in _SUMMARY if k in entry}
 
 
 def summary_metrics(cv: dict, min_support: int) -> dict:
@@ -230,18 +324,34 @@ def train(config: Config | None = None, extra_labels: Sequence[str | Path] = (),
     cvres = cross_validate(units, cv_keys, themes, scie, p) if cv else None
     random_cv = (cross_validate(units, cv_keys, themes, scie, p, split="random")
                  if cv and p.random_split_cv else None)
+    loso = leave_one_source_out(units, cv_keys, themes, scie, p) if cv and p.loso_sources else None
     t_cv = time.perf_counter() - t0
     clf = fit_classifier(units, themes, scie, p, real=cv_keys)
     model_dir.mkdir(parents=True, exist_ok=True)
     clf.save(model_dir)
-    cards = write_cards(model_dir, clf, themes, scie, p, units, info, cvres)
+    cards = write_cards(model_dir, clf, themes, scie, p, units, info, cvres, loso)
     t_total = time.perf_counter() - t0
     result = {"model_dir": str(model_dir), "units": len(units), "seconds_total": round(t_total, 1),
               "seconds_cv": round(t_cv, 1), "taxonomy": {"themes": themes.version, "scie": scie.version}}
     if cvres:
         metrics = summary_metrics(cvres, p.min_support)
         result["cv"] = metrics
-        full = {**metrics, "split": "grouped by report (doc): the headline"}
+        full: dict = {}
+        oof_loso: list[dict] = []
+        if loso:
+            # New-report figures first: each source tested by models that never saw a unit of it.
+            full["leave_one_source_out"] = {"note": LOSO_NOTE}
+            standoff_rows: list[dict] = []
+            for src, entry in loso.items():
+                oof_loso += entry.pop("oof")
+                standoff_rows += entry.pop("standoff_oof")
+                full["leave_one_source_out"][src] = entry
+            # Stand-off labels worth a second reading (ids and labels only), for the label-quality rounds.
+            with open(model_dir / "second_look.jsonl", "w", encoding="utf-8") as fh:
+                fh.writelines(json.dumps(row) + "\n" for row in second_look(standoff_rows))
+            result["loso"] = {src: summary_metrics_of(e) for src, e in loso.items()}
+        full.update({**metrics, "split": "grouped by report (doc), all sources in training",
+                     "by_source": cvres["by_source"]})
         if random_cv:
             # Extra figure: units (not reports) shuffled into folds. The held-out half was drawn from the same
             # reports, so this may be the closer estimate of its score; grouped CV stays the headline.
@@ -253,7 +363,10 @@ def train(config: Config | None = None, extra_labels: Sequence[str | Path] = (),
         (model_dir / "cv_metrics.json").write_text(json.dumps(full, indent=2) + "\n", encoding="utf-8")
         # Out-of-fold predictions (ids, labels, scores; no text) for notebooks/error_analysis.ipynb.
         with open(model_dir / "cv_predictions.jsonl", "w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(row) + "\n" for row in cvres["oof"])
+            fh.writelines(json.dumps({**row, "split": "grouped"}) + "\n" for row in cvres["oof"])
+        # ... and the leave-one-source-out ones (each gold unit once more), scored by the evaluate stage.
+        with open(model_dir / "loso_predictions.jsonl", "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps({**row, "split": "loso"}) + "\n" for row in oof_loso)
     if use_mlflow is None:
         use_mlflow = p.mlflow.enabled
     if use_mlflow:
