@@ -58,7 +58,9 @@ def test_sigkill_then_restart_finishes_everything_exactly_once(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     files = [e["file"] for e in manifest["inputs"]]
     assert sorted(files) == sorted(str(p.resolve()) for p in inputs)  # every input, once
-    assert all(e["status"] in ("ok", "needs_ocr") for e in manifest["inputs"])
+    not_done = [(Path(e["file"]).name, e["status"], e.get("error")) for e in manifest["inputs"]
+                if e["status"] not in ("ok", "needs_ocr")]
+    assert not not_done  # (seen once on a loaded machine, not reproduced: the entries say why)
     assert not (out / ".journal.jsonl").exists()
     doc_ids = {e["document_id"] for e in manifest["inputs"]}
     assert {p.stem for p in (out / "documents").glob("*.json")} == doc_ids
