@@ -71,6 +71,11 @@ def test_reimport_of_changed_text_sends_a_verified_item_back_to_verification(cli
     after = _item(qa, "doc-001-r1")
     assert after["status"] == "pending" and after["version"] == r1["version"] + 1
     assert after["text"] == new_text and after["verified"]["by"] is None
+    # The item JSON says whose label is gone, as what and when: what an accept now would replace.
+    one = qa.get(f"/api/items/{r1['pk']}").json()
+    assert one["previous"]["by"] == "qa1" and one["previous"]["scie"] == "tools"
+    assert one["previous"]["themes"] == ["neglect"] and one["previous"]["at"] == r1["verified"]["at"]
+    assert one["previous"]["reimported_at"] and qa.get(f"/api/items/{r2['pk']}").json()["previous"] is None
     # The unchanged verified item keeps its verification and version; only the prediction moved.
     kept = _item(qa, "doc-001-r2")
     assert kept["status"] == "verified" and kept["version"] == r2["version"]
@@ -97,6 +102,7 @@ def test_reimport_of_changed_text_sends_a_verified_item_back_to_verification(cli
     # Verifying it again is an ordinary first verification (no colleague to confirm against).
     assert _post(qa, f"/api/items/{r1['pk']}/accept", {"version": after["version"]}).status_code == 200
     assert 'id="previously"' not in qa.get(f"/items/{r1['pk']}?status=all").text
+    assert qa.get(f"/api/items/{r1['pk']}").json()["previous"] is None
 
 
 # -- a colleague's verification ---------------------------------------------------------------------------

@@ -73,6 +73,7 @@ def home(_user: CurrentUser):
     return RedirectResponse("/queue", status_code=303)
 
 
+STATUS_CHOICES = (("pending", "Needs verification"), ("verified", "Verified"), ("all", "All"))
 Cursor = Annotated[str | None, Query(max_length=600, description="the `next` of the previous page")]
 
 
@@ -90,9 +91,11 @@ def queue_html(
     flt: Filter,
     after: Cursor = None,
     db: DB,
-    _user: Annotated[User, Depends(require("view_queue"))],
+    user: Annotated[User, Depends(require("view_queue"))],
 ):
     size = int(get_ctx(request).params.queue_page_size)
+    # Offer only the statuses this role may list (readable_filter refuses the rest).
+    statuses = [(s, label) for s, label in STATUS_CHOICES if s == "pending" or allowed(user.role, "read_labels")]
     result = page_of(db, flt, after, size)
     documents = document_names(db)
     return page(
@@ -109,6 +112,7 @@ def queue_html(
         documents=documents,
         doc_names=dict(documents),
         msg=request.query_params.get("msg"),
+        statuses=statuses,
     )
 
 
