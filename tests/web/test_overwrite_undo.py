@@ -128,6 +128,9 @@ def test_accepting_over_a_colleague_asks_first_and_shows_their_label(clients, qa
     current = r.json()["item"]
     assert current["verified"]["by"] == "qa1" and current["verified"]["scie"] == "tools"
     assert current["version"] == item["version"]
+    # Only an explicit JSON true confirms: a truthy string or number is refused, not taken as yes.
+    for loose in ("yes", 1, "true"):
+        assert _post(qa2, f"/api/items/{item['pk']}/accept", {"version": item["version"], "confirm": loose}).status_code == 422
     # The form: the same refusal, as the page with the warning.
     r = _form(qa2, item, action="accept")
     assert r.status_code == 409 and 'id="colleague-warning"' in r.text and "Replace their label" in r.text
