@@ -266,10 +266,24 @@ def test_the_item_page_and_json_are_blind_for_a_second_checker(env, team):
         assert item["blind"] is True and not {"predicted", "verified", "previous"} & set(item)
     page = qa2.get(f"/items/{pk}?status=all").text  # followed: the blind page, with no label or verifier
     assert "Model's suggestion" not in page and "qa1" not in page.split("</header>", 1)[1]
+    # Nor do the lists give the labels away: the queue (JSON and page) and the document view.
+    listed = next(i for i in qa2.get("/api/queue?status=all").json()["items"] if i["pk"] == pk)
+    assert listed["blind"] is True and "verified" not in listed and "predicted" not in listed
+    other = next(i for i in qa2.get("/api/queue?status=all").json()["items"] if i["pk"] != pk)
+    assert "predicted" in other  # items not waiting for them are listed as ever
+    row = re.search(rf'<tr>(?:(?!</tr>).)*href="/items/{pk}\?(?:(?!</tr>).)*</tr>', qa2.get("/queue?status=all").text,
+                    re.S).group(0)
+    assert "your second check" in row and "Tools" not in row and "Neglect" not in row
+    doc = qa2.get("/api/documents/doc-001").json()
+    mine = next(i for i in doc["items"] if i["pk"] == pk)
+    assert mine["labels_from"] == "blind" and mine["scie"] is None and mine["verified_by"] is None
+    li = re.search(rf'<li id="item-{pk}">.*?</li>', qa2.get("/documents/doc-001").text, re.S).group(0)
+    assert "your second check" in li and "qa1" not in li and "Tools" not in li
     # ... the first verifier and the roles that do no second checks see the item as ever.
     assert qa1.get(f"/items/{pk}?status=all", follow_redirects=False).status_code == 200
     assert qa1.get(f"/api/items/{pk}").json()["verified"]["scie"] == "tools"
     assert team["researcher1"].get(f"/api/items/{pk}").json()["verified"]["by"] == "qa1"
+    assert next(i for i in qa1.get("/api/documents/doc-001").json()["items"] if i["pk"] == pk)["scie"] == "tools"
     # Once the second check is done the item is no longer blind for anyone.
     second_check(qa2, pk, "tools")
     assert qa2.get(f"/items/{pk}?status=all", follow_redirects=False).status_code == 200

@@ -119,7 +119,7 @@ class QueueOut(BaseModel):
     total: int
     next: str | None = Field(default=None, description="pass as `after` for the next page; null on the last")
     total_capped: bool = Field(default=False, description="a search with more matches than `total` counts")
-    items: list[ItemOut]
+    items: list[ItemOut | BlindItemOut] = Field(description="blind (no labels) where it waits for your second check")
 
 
 class LabelResult(BaseModel):
