@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from casereview.config import load_config
 from casereview.store import create_db_engine
-from casereview.store.models import DocumentRow, ItemRow, ItemTheme, utcnow
+from casereview.store.models import AuditEvent, DocumentRow, ItemRow, ItemTheme, utcnow
 from casereview.store.users import create_user
 from casereview.taxonomy import load_label_sets
 from fastapi.testclient import TestClient
@@ -58,7 +58,7 @@ def build(db_url: str, n_items: int, n_docs: int, seed: int = 7) -> None:
     themes = [t.id for t in taxonomy.themes]
     engine = create_db_engine(db_url)  # migrated: indexes, FTS5 table and its triggers
     per_doc = n_items // n_docs
-    docs, items, item_themes = [], [], []
+    docs, items, item_themes, events = [], [], [], []
     pk = 0
     now = utcnow()
     for d in range(n_docs):
@@ -73,6 +73,7 @@ def build(db_url: str, n_items: int, n_docs: int, seed: int = 7) -> None:
             pred_themes = sorted(rng.sample(themes, rng.randint(0, 3)))
             pred = rng.choice(scie)
             verified = rng.random() < 0.2
+            verifier = rng.choice(("qa1", "qa2"))  # qa1 (logged in) has qa2's sampled items to second-check
             v_scie = rng.choice(scie) if verified else None
             v_themes = sorted(rng.sample(themes, rng.randint(0, 3))) if verified else None
             items.append({
@@ -83,23 +84,31 @@ def build(db_url: str, n_items: int, n_docs: int, seed: int = 7) -> None:
                 "pred_scie_scores": {pred: round(rng.random(), 2)}, "pred_scie_runner_up": None,
                 "evidence": {}, "confidence": round(rng.random(), 2),  # two decimals: many ties
                 "status": "verified" if verified else "pending", "verified_scie": v_scie,
-                "verified_themes": v_themes, "verified_by": "qa1" if verified else None,
+                "verified_themes": v_themes, "verified_by": verifier if verified else None,
                 "verified_at": now if verified else None, "version": 1 if verified else 0,
                 "cur_scie": v_scie if verified else pred,
                 "assigned_to": "qa1" if rng.random() < 0.1 else None, "flagged": False,
-                "double_check": False,
+                "double_check": verified and rng.random() < 0.25,
             })
+            if verified:  # the trail a verification leaves: one event per field
+                events += [{"at": now, "username": verifier, "item_pk": pk, "action": "save", "field": f,
+                            "before": None, "after": None} for f in ("status", "scie", "themes")]
             current = v_themes if verified else pred_themes
             item_themes += [{"item_pk": pk, "theme": t} for t in current or []]
         docs.append({"id": doc_id, "source_file": f"review-{d + 1:04d}-redacted.pdf", "sha256": "0" * 64,
                      "pages": rng.randint(5, 60), "status": "ok", "text": "\n\n".join(texts), "sections": [],
                      "themes": [], "imported_at": now, "updated_at": now})
+        events.append({"at": now, "username": "reviewer1", "target": f"document:{doc_id}", "action": "import",
+                       "field": "items", "before": None, "after": None})
     with Session(engine) as s, s.begin():
         s.execute(insert(DocumentRow), docs)
         for i in range(0, len(items), 5000):
             s.execute(insert(ItemRow), items[i:i + 5000])
         s.execute(insert(ItemTheme), item_themes)
+        for i in range(0, len(events), 5000):
+            s.execute(insert(AuditEvent), events[i:i + 5000])
         create_user(s, "qa1", "qa", PASSWORD)
+        create_user(s, "qa2", "qa", PASSWORD)
     with engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
@@ -143,6 +152,8 @@ def routes(client: TestClient, db_path: Path) -> dict[str, str]:
     scie = con.execute("SELECT cur_scie FROM items GROUP BY cur_scie ORDER BY count(*) DESC").fetchone()[0]
     pk = con.execute("SELECT pk FROM items WHERE status='pending' ORDER BY confidence, document_id, start, pk "
                      "LIMIT 1 OFFSET (SELECT count(*) / 2 FROM items WHERE status = 'pending')").fetchone()[0]
+    vpk = con.execute("SELECT pk FROM items WHERE status='verified' ORDER BY pk LIMIT 1 "
+                      "OFFSET (SELECT count(*) / 2 FROM items WHERE status = 'verified')").fetchone()[0]
     con.close()
     # A deep page: follow `next` forty pages of 200 (8,000 items in).
     cursor = None
@@ -171,11 +182,17 @@ def routes(client: TestClient, db_path: Path) -> dict[str, str]:
         "documents_html": "/documents",
         "document_html": f"/documents/{doc_id}",
         "audit_html": "/audit",
+        "audit_html_user": "/audit?user=qa2",
+        "audit_html_item": f"/audit?item={vpk}",
+        "api_audit_document": f"/api/audit?document={doc_id}",
+        "api_audit_action": "/api/audit?action=import",
     }
     from casereview.web.routers.queue import queue_filter
 
     if "mine" in inspect.signature(queue_filter).parameters:  # the own-queue filter, where the app has it
         out["api_queue_assigned_mine"] = "/api/queue?mine=1"
+    out.update({"second_html": "/second", "api_second": "/api/second", "progress_html": "/progress",
+                "api_progress": "/api/progress"})
     return out
 
 

@@ -253,6 +253,10 @@ def test_logout_ends_the_session(clients):
     r = qa.post("/logout", data={"csrf_token": csrf_of(qa)}, follow_redirects=False)
     assert r.status_code == 303
     assert qa.get("/api/me").status_code == 401
+    # The end of a session is in the audit trail beside its start.
+    trail = [(e["action"], e["user"], e["target"]) for e in clients["admin"].get("/api/audit").json()]
+    assert ("logout", "qa1", "user:qa1") in trail and ("login", "qa1", "user:qa1") in trail
+    assert not [t for t in trail if t[0] == "logout" and t[1] != "qa1"]
 
 
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/"])

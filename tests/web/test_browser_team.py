@@ -107,3 +107,58 @@ def test_assign_verify_second_check_and_kappa(server, browser):  # noqa: F811
     expect(page.locator("#people-scie-kappa")).to_have_text(f"{expected:.2f}")
     expect(people.locator("table.pairs")).to_contain_text("qa1 and qa2")
     ctx.close()
+
+
+def test_blind_item_page_undo_voids_second_check_status_choices_and_logout(server, browser, env):  # noqa: F811
+    from casereview.store.models import ItemRow
+    from playwright.sync_api import expect
+    from sqlalchemy import select
+
+    base = server
+    with session_factory(env["url"])() as s:
+        pk = s.scalar(select(ItemRow.pk).where(ItemRow.item_id == "doc-001-r1"))
+    # qa1 accepts the item from its page with the keyboard.
+    ctx1, qa1 = _page(browser, base, "qa1")
+    qa1.goto(f"{base}/items/{pk}")
+    qa1.wait_for_load_state()
+    qa1.keyboard.press("a")
+    qa1.wait_for_url(lambda u: f"/items/{pk}?" not in u and not u.endswith(f"/items/{pk}"))
+
+    # qa2 opens the item's own page: it is in their blind queue, so they get the blind page instead.
+    ctx2, qa2 = _page(browser, base, "qa2")
+    qa2.goto(f"{base}/items/{pk}?status=all")
+    qa2.wait_for_url(f"{base}/second/{pk}")
+    expect(qa2.locator("mark.item").first).to_be_visible()
+    assert qa2.get_by_text("Model's suggestion").count() == 0
+    assert qa2.locator(".badge, .score, strong.evidence, input:checked").count() == 0
+    assert "qa1" not in qa2.locator("main").inner_text()
+    qa2.keyboard.press("4")  # tools, blind
+    qa2.keyboard.press("s")
+    qa2.wait_for_url(lambda u: f"/second/{pk}" not in u or "msg=" in u)
+    qa1.goto(f"{base}/agreement")
+    expect(qa1.locator("#people")).to_contain_text("1 item verified by two people")
+
+    # qa1 undoes the accept: the second check compared with a label that is gone, so it is voided.
+    qa1.goto(f"{base}/queue")
+    qa1.locator("#btn-undo").click()
+    qa1.wait_for_url(f"{base}/items/{pk}*")
+    expect(qa1.locator("#undone")).to_be_visible()
+    qa1.goto(f"{base}/audit?item={pk}")
+    expect(qa1.locator("main table")).to_contain_text("second_void")
+    qa1.goto(f"{base}/agreement")
+    expect(qa1.locator("#people")).not_to_contain_text("verified by two people")
+    ctx1.close()
+
+    # The reviewer's status menu offers only what the reviewer may list.
+    ctx3, rev = _page(browser, base, "reviewer1")
+    assert rev.locator("#f-status option").all_inner_texts() == ["Needs verification"]
+    ctx3.close()
+
+    # qa2 logs out; the admin finds it in the audit trail.
+    qa2.get_by_role("button", name="Log out").click()
+    qa2.wait_for_url(f"{base}/login*")
+    ctx2.close()
+    ctx4, admin = _page(browser, base, "admin1")
+    admin.goto(f"{base}/audit?action=logout")
+    expect(admin.locator("main table")).to_contain_text("qa2")
+    ctx4.close()

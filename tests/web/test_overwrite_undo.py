@@ -71,6 +71,11 @@ def test_reimport_of_changed_text_sends_a_verified_item_back_to_verification(cli
     after = _item(qa, "doc-001-r1")
     assert after["status"] == "pending" and after["version"] == r1["version"] + 1
     assert after["text"] == new_text and after["verified"]["by"] is None
+    # The item JSON says whose label is gone, as what and when: what an accept now would replace.
+    one = qa.get(f"/api/items/{r1['pk']}").json()
+    assert one["previous"]["by"] == "qa1" and one["previous"]["scie"] == "tools"
+    assert one["previous"]["themes"] == ["neglect"] and one["previous"]["at"] == r1["verified"]["at"]
+    assert one["previous"]["reimported_at"] and qa.get(f"/api/items/{r2['pk']}").json()["previous"] is None
     # The unchanged verified item keeps its verification and version; only the prediction moved.
     kept = _item(qa, "doc-001-r2")
     assert kept["status"] == "verified" and kept["version"] == r2["version"]
@@ -97,6 +102,7 @@ def test_reimport_of_changed_text_sends_a_verified_item_back_to_verification(cli
     # Verifying it again is an ordinary first verification (no colleague to confirm against).
     assert _post(qa, f"/api/items/{r1['pk']}/accept", {"version": after["version"]}).status_code == 200
     assert 'id="previously"' not in qa.get(f"/items/{r1['pk']}?status=all").text
+    assert qa.get(f"/api/items/{r1['pk']}").json()["previous"] is None
 
 
 # -- a colleague's verification ---------------------------------------------------------------------------
@@ -122,6 +128,9 @@ def test_accepting_over_a_colleague_asks_first_and_shows_their_label(clients, qa
     current = r.json()["item"]
     assert current["verified"]["by"] == "qa1" and current["verified"]["scie"] == "tools"
     assert current["version"] == item["version"]
+    # Only an explicit JSON true confirms: a truthy string or number is refused, not taken as yes.
+    for loose in ("yes", 1, "true"):
+        assert _post(qa2, f"/api/items/{item['pk']}/accept", {"version": item["version"], "confirm": loose}).status_code == 422
     # The form: the same refusal, as the page with the warning.
     r = _form(qa2, item, action="accept")
     assert r.status_code == 409 and 'id="colleague-warning"' in r.text and "Replace their label" in r.text

@@ -152,3 +152,12 @@ def test_no_route_gives_a_500_on_junk(app, clients, accept):
                     assert r.status_code < 500, (method, route.path, value, body, r.status_code)
     assert tried > 200
     assert client.get("/api/me").json()["role"] == "admin"  # junk changed nothing about the admin
+
+
+def test_status_dropdown_offers_only_what_the_role_may_list(clients):
+    options = re.compile(r'<select id="f-status" name="status">(.*?)</select>', re.S)
+    reviewer = options.search(clients["reviewer"].get("/queue").text).group(1)
+    assert 'value="pending"' in reviewer and 'value="verified"' not in reviewer and 'value="all"' not in reviewer
+    assert clients["reviewer"].get("/api/queue?status=verified").status_code == 403  # what it would have asked
+    qa = options.search(clients["qa"].get("/queue").text).group(1)
+    assert all(f'value="{s}"' in qa for s in ("pending", "verified", "all"))

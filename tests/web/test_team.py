@@ -3,6 +3,7 @@ flags and skipping. Runs on SQLite and PostgreSQL (the `env` fixture's db_url)."
 
 from __future__ import annotations
 
+import json
 import re
 
 import markupsafe
@@ -109,8 +110,8 @@ def test_blind_second_check_and_kappa_between_people(env, team):
     assert "No item has been verified twice yet" in qa1.get("/agreement").text
     for item_id, scie in FIRST.items():
         verify(qa1, ids[item_id], scie, ["neglect"] if item_id.endswith("r1") else [])
-    assert qa1.get("/api/second").json() == []  # never your own items
-    waiting = qa2.get("/api/second").json()
+    assert qa1.get("/api/second").json()["items"] == []  # never your own items
+    waiting = qa2.get("/api/second").json()["items"]
     assert sorted(w["id"] for w in waiting) == sorted(FIRST)
     assert not {"predicted", "verified", "confidence"} & set(waiting[0])
 
@@ -146,7 +147,7 @@ def test_blind_second_check_and_kappa_between_people(env, team):
         r = qa2.post(f"/api/items/{ids[item_id]}/second", json={"version": version, "scie": scie, "themes": []})
         assert r.status_code == 200, r.text
         assert r.json()["second_by"] == "qa2"
-    assert qa2.get("/api/second").json() == []
+    assert qa2.get("/api/second").json()["items"] == []
 
     people = qa1.get("/api/agreement").json()["people"]
     order = sorted(FIRST)
@@ -245,3 +246,152 @@ def test_saving_from_my_queue_moves_on_within_my_queue(env, team):
                                             "q_status": "pending", "q_assigned_to": "qa1"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith(f"/items/{mine[1]}?")
     assert "assigned_to=qa1" in r.headers["location"]
+
+
+def second_check(client, pk: int, scie: str) -> None:
+    version = client.get(f"/api/items/{pk}").json()["version"]
+    r = client.post(f"/api/items/{pk}/second", json={"version": version, "scie": scie, "themes": []})
+    assert r.status_code == 200, r.text
+
+
+def test_the_item_page_and_json_are_blind_for_a_second_checker(env, team):
+    qa1, qa2, admin = team["qa1"], team["qa2"], team["admin1"]
+    pk = pks(env)["doc-001-r1"]
+    verify(qa1, pk, "tools", ["neglect"])
+    # qa2 (and the admin) have it in their blind queue: the item page sends them to the blind page ...
+    for who in (qa2, admin):
+        r = who.get(f"/items/{pk}?status=all", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"/second/{pk}"
+        item = who.get(f"/api/items/{pk}").json()
+        assert item["blind"] is True and not {"predicted", "verified", "previous"} & set(item)
+    page = qa2.get(f"/items/{pk}?status=all").text  # followed: the blind page, with no label or verifier
+    assert "Model's suggestion" not in page and "qa1" not in page.split("</header>", 1)[1]
+    # Nor do the lists give the labels away: the queue (JSON and page) and the document view.
+    listed = next(i for i in qa2.get("/api/queue?status=all").json()["items"] if i["pk"] == pk)
+    assert listed["blind"] is True and "verified" not in listed and "predicted" not in listed
+    other = next(i for i in qa2.get("/api/queue?status=all").json()["items"] if i["pk"] != pk)
+    assert "predicted" in other  # items not waiting for them are listed as ever
+    row = re.search(rf'<tr>(?:(?!</tr>).)*href="/items/{pk}\?(?:(?!</tr>).)*</tr>', qa2.get("/queue?status=all").text,
+                    re.S).group(0)
+    assert "your second check" in row and "Tools" not in row and "Neglect" not in row
+    doc = qa2.get("/api/documents/doc-001").json()
+    mine = next(i for i in doc["items"] if i["pk"] == pk)
+    assert mine["labels_from"] == "blind" and mine["scie"] is None and mine["verified_by"] is None
+    li = re.search(rf'<li id="item-{pk}">.*?</li>', qa2.get("/documents/doc-001").text, re.S).group(0)
+    assert "your second check" in li and "qa1" not in li and "Tools" not in li
+    # ... the first verifier and the roles that do no second checks see the item as ever.
+    assert qa1.get(f"/items/{pk}?status=all", follow_redirects=False).status_code == 200
+    assert qa1.get(f"/api/items/{pk}").json()["verified"]["scie"] == "tools"
+    assert team["researcher1"].get(f"/api/items/{pk}").json()["verified"]["by"] == "qa1"
+    assert next(i for i in qa1.get("/api/documents/doc-001").json()["items"] if i["pk"] == pk)["scie"] == "tools"
+    # Once the second check is done the item is no longer blind for anyone.
+    second_check(qa2, pk, "tools")
+    assert qa2.get(f"/items/{pk}?status=all", follow_redirects=False).status_code == 200
+    assert qa2.get(f"/api/items/{pk}").json()["verified"]["by"] == "qa1"
+
+
+def test_undo_of_the_first_label_voids_the_second_check_and_requeues_it(env, team):
+    qa1, qa2 = team["qa1"], team["qa2"]
+    pk = pks(env)["doc-001-r1"]
+    verify(qa1, pk, "tools", [])
+    second_check(qa2, pk, "tools")
+    assert qa1.get("/api/agreement").json()["people"]["n"] == 1
+    r = qa1.post("/api/undo", json={})
+    assert r.status_code == 200 and r.json()["item"]["status"] == "pending"
+    # The check compared with a label that is gone: it no longer counts, and the trail says so.
+    assert qa1.get("/api/agreement").json()["people"]["n"] == 0
+    trail = qa1.get(f"/api/items/{pk}/audit").json()
+    void = [e for e in trail if e["action"] == "second_void"]
+    assert len(void) == 1 and void[0]["user"] == "qa1" and void[0]["before"]["by"] == "qa2"
+    assert void[0]["after"] is None and "undo" in void[0]["comment"]
+    # Verified again (differently), it waits for a fresh blind second check.
+    verify(qa1, pk, "multi_agency_working", [])
+    assert [w["pk"] for w in qa2.get("/api/second").json()["items"]] == [pk]
+    second_check(qa2, pk, "human_reasoning")
+    people = qa1.get("/api/agreement").json()["people"]
+    assert people["n"] == 1 and people["scie_accuracy"] == 0.0
+
+
+def test_an_undo_while_a_second_check_is_open_makes_that_check_a_conflict(env, team):
+    qa1, qa2 = team["qa1"], team["qa2"]
+    pk = pks(env)["doc-001-r2"]
+    verify(qa1, pk, "tools", [])
+    verify(qa1, pk, "human_reasoning", [])  # a correction of one's own label, then undone
+    stale = qa2.get(f"/api/items/{pk}").json()["version"]  # qa2 opens the blind check
+    assert qa1.post("/api/undo", json={}).status_code == 200  # back to "tools", still verified
+    r = qa2.post(f"/api/items/{pk}/second", json={"version": stale, "scie": "tools", "themes": []})
+    assert r.status_code == 409  # the label it would be compared with changed under it
+    assert [w["pk"] for w in qa2.get("/api/second").json()["items"]] == [pk]  # still waiting, fresh
+    second_check(qa2, pk, "tools")
+
+
+def test_reimport_of_changed_text_voids_the_second_check(env, team):
+    from tests.store.seed import make_document
+
+    qa1, qa2, reviewer = team["qa1"], team["qa2"], team["reviewer1"]
+    ids = pks(env)
+    pk, kept = ids["doc-001-r1"], ids["doc-001-r2"]
+    for p in (pk, kept):
+        verify(qa1, p, "tools", [])
+        second_check(qa2, p, "tools")
+    doc = make_document("doc-001")
+    old_text = doc.items[0].text
+    new_text = old_text.replace("referrals", "referrers")
+    doc.text, doc.items[0].text = doc.text.replace(old_text, new_text), new_text
+    r = reviewer.post("/api/import", json={"documents": [json.loads(doc.to_json())]})
+    assert r.status_code == 200, r.text
+    trail = qa1.get(f"/api/items/{pk}/audit").json()
+    void = [e for e in trail if e["action"] == "second_void"]
+    assert len(void) == 1 and void[0]["user"] == "reviewer1" and void[0]["before"]["by"] == "qa2"
+    assert not [e for e in qa1.get(f"/api/items/{kept}/audit").json() if e["action"] == "second_void"]
+    assert qa1.get("/api/agreement").json()["people"]["n"] == 1  # only the unchanged item still counts
+    verify(qa1, pk, "tools", [])  # the new text, verified again, waits for a new second check
+    assert [w["pk"] for w in qa2.get("/api/second").json()["items"]] == [pk]
+
+
+def test_second_check_and_progress_lists_are_keyset_pages(env, team):
+    from casereview.web import create_app
+
+    qa1, qa2 = team["qa1"], team["qa2"]
+    ids = pks(env)
+    for item_id in FIRST:
+        verify(qa1, ids[item_id], "tools", [])
+    whole = [w["pk"] for w in qa2.get("/api/second").json()["items"]]
+    assert len(whole) == 5
+    seen, after, sizes = [], None, []
+    while True:
+        r = qa2.get("/api/second", params={"limit": 2, **({"after": after} if after else {})}).json()
+        assert r["total"] == 5
+        seen += [w["pk"] for w in r["items"]]
+        sizes.append(len(r["items"]))
+        after = r["next"]
+        if after is None:
+            break
+    assert seen == whole and sizes == [2, 2, 1]  # each item once, in the order of the whole list
+    assert qa2.get("/api/second", params={"after": "not-a-cursor"}).status_code == 422
+    assert qa2.get("/api/second", params={"limit": 0}).status_code == 422
+
+    first = team["researcher1"].get("/api/progress", params={"limit": 1}).json()
+    assert [d["name"] for d in first["documents"]] == ["doc-001.pdf"] and first["next"]
+    rest = team["researcher1"].get("/api/progress", params={"limit": 1, "after": first["next"]}).json()
+    assert [d["name"] for d in rest["documents"]] == ["doc-002.pdf"] and rest["next"] is None
+    assert rest["documents"][0]["total"] == 2 and len(first["people"]) == len(rest["people"])
+    assert team["researcher1"].get("/api/progress", params={"after": "eyJ4Ijox"}).status_code == 422
+
+    # The pages in the browser: the page size from params.yaml, a Next link carrying the cursor.
+    small = create_app(env["url"], config=config_with_taxonomy(
+        env["taxonomy"], web={"double_verification_share": 1.0, "queue_page_size": 2}))
+    c = TestClient(small)
+    assert login(c, "qa2").status_code == 303
+    html = c.get("/second").text
+    assert "5 items waiting for you" in html and html.count('href="/second/') == 2 + 1  # rows + Start
+    nxt = re.search(r'href="/second\?after=([^"]+)" id="next-page"', html).group(1)
+    html = c.get(f"/second?after={nxt}").text
+    assert html.count('<td><a href="/second/') == 2 and 'id="first-page"' in html
+    c2 = TestClient(create_app(env["url"], config=config_with_taxonomy(env["taxonomy"], web={"queue_page_size": 1})))
+    assert login(c2, "researcher1").status_code == 303
+    html = c2.get("/progress").text
+    assert "doc-001.pdf" in html and "doc-002.pdf" not in html
+    nxt = re.search(r'href="/progress\?after=([^"]+)" id="next-page"', html).group(1)
+    html = c2.get(f"/progress?after={nxt}").text
+    assert "doc-002.pdf" in html and "doc-001.pdf" not in html and 'id="next-page"' not in html

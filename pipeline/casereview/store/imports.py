@@ -15,6 +15,7 @@ from casereview.store.audit import record_event
 from casereview.store.db import session_factory
 from casereview.store.labels import label_state, record_change
 from casereview.store.models import AuditEvent, DocumentRow, ItemRow, User, utcnow
+from casereview.store.team import void_second_check
 
 
 def _runner_up(item: Item) -> str | None:
@@ -133,6 +134,8 @@ def import_one(session: Session, doc: Document, user: User | None = None) -> dic
             continue
         changed = content_changes(irow, item)
         counts["changed" if changed else "unchanged"] += 1
+        if changed:
+            void_second_check(session, irow, user=user, username="import", reason="the text changed on re-import")
         if changed and irow.status == "verified":
             counts["needs_verification"] += 1
             send_back(session, irow, item, changed, user)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from casereview.store.audit import when
 from casereview.store.errors import ConflictError, NeedsConfirmation, NothingToUndo, StoreError
 from casereview.store.models import AuditEvent, ItemRow, LabelChange, User, utcnow
-from casereview.store.team import on_first_verification
+from casereview.store.team import on_first_verification, void_second_check
 
 EDITORS = ("qa", "admin")
 
@@ -208,6 +208,8 @@ def undo_last(session: Session, user: User, change_id: int | None = None,
         events.append(AuditEvent(at=utcnow(), user_id=user.id, username=user.name, item_pk=item.pk,
                                  change_id=undo.id, action="undo", field="status", before=_enc(old_status),
                                  after=_enc(item.status), comment=f"undoes change {change.id}"))
+    if any(e.field != "comment" for e in events if e.before != e.after):
+        void_second_check(session, item, user=user, reason=f"the first label changed: undo of change {change.id}")
     session.add_all(events)
     session.flush()
     return item, undo, events

@@ -7,17 +7,21 @@ The double-verification share reaches the store through the session: `session.in
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from casereview.store.audit import record_event
 from casereview.store.errors import ConflictError, StoreError
 from casereview.store.models import DocumentRow, ItemRow, User, utcnow
+from casereview.store.queue import BadCursor
 
 DOUBLE_SHARE_KEY = "double_verification_share"
 LABELLERS = ("qa", "admin")  # the roles that verify, so the only ones that can be given work
@@ -33,6 +37,26 @@ def _check_version(item: ItemRow, expected_version: int | None) -> None:
         raise ConflictError("send the item's version")
     if expected_version != item.version:
         raise ConflictError("the item was changed by someone else; reload it")
+
+
+# --- keyset pages of the team lists (like the queue's: no offset, so page 1,000 costs what page 1 does) --
+
+def encode_key(key: Sequence[str | int]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key), separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_key(cursor: str, types: Sequence[type]) -> tuple[Any, ...]:
+    """A cursor this module wrote, checked field by field (str or int within 64 bits), else BadCursor."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(values, list) or len(values) != len(types):
+            raise ValueError
+        for value, kind in zip(values, types, strict=True):
+            if type(value) is not kind or (isinstance(value, int) and not -(2**63) <= value < 2**63):
+                raise ValueError
+        return tuple(values)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise BadCursor("not a valid page cursor") from None
 
 
 # --- assignment ---------------------------------------------------------------------------------------
@@ -109,9 +133,28 @@ def second_queue_select(user: User):
             .order_by(ItemRow.document_id, ItemRow.start, ItemRow.pk))
 
 
+def blind_for(item: ItemRow, user: User) -> bool:
+    """The item waits in this user's blind second-check queue: they must not see its first or model label."""
+    return (user.role in LABELLERS and bool(item.double_check) and item.status == "verified"
+            and item.second_by is None and item.verified_by != user.name)
+
+
 def second_queue(session: Session, user: User) -> list[ItemRow]:
     """Items waiting for a blind second check that this user may do (anyone but the first verifier)."""
     return list(session.scalars(second_queue_select(user)))
+
+
+def second_page(session: Session, user: User, after: str | None, limit: int) -> tuple[list[ItemRow], str | None, int]:
+    """One page of `second_queue` after the cursor (the start when None): items, next cursor, total waiting."""
+    stmt = second_queue_select(user)
+    if after:
+        doc, start, pk = decode_key(after, (str, int, int))
+        stmt = stmt.where(tuple_(ItemRow.document_id, ItemRow.start, ItemRow.pk) > tuple_(doc, start, pk))
+    rows = list(session.scalars(stmt.limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    nxt = encode_key([rows[-1].document_id, int(rows[-1].start), int(rows[-1].pk)]) if more else None
+    total = session.scalar(select(func.count()).select_from(second_queue_select(user).order_by(None).subquery()))
+    return rows, nxt, int(total or 0)
 
 
 def second_verify(session: Session, item: ItemRow, user: User, *, scie: str | None, themes: Sequence[str],
@@ -143,6 +186,21 @@ def second_verify(session: Session, item: ItemRow, user: User, *, scie: str | No
     session.flush()
 
 
+def void_second_check(session: Session, item: ItemRow, *, user: User | None, reason: str,
+                      username: str | None = None) -> bool:
+    """A second check compares with the first label on the text as they stood. When either changes (an undo,
+    a re-import) the check no longer applies: it is cleared, in the audit trail, and the item goes back to
+    the blind queue once it is verified again. A second checker's open form is stale through the version."""
+    if item.second_by is None:
+        return False
+    record_event(session, user=user, username=username, action="second_void", field="second_check",
+                 item_pk=item.pk, before={"by": item.second_by, "scie": item.second_scie,
+                                          "themes": list(item.second_themes or [])},
+                 after=None, comment=reason)
+    item.second_scie = item.second_themes = item.second_by = item.second_at = None
+    return True
+
+
 # --- flags for discussion -----------------------------------------------------------------------------
 
 def set_flag(session: Session, item: ItemRow, user: User, *, flagged: bool, note: str | None,
@@ -168,8 +226,10 @@ def _count_by(session: Session, column, *where) -> dict[str, int]:
     return {name: int(n) for name, n in session.execute(stmt)}
 
 
-def progress(session: Session) -> dict[str, Any]:
-    """Counts per person (assigned, assigned and pending, verified, second checks) and per document."""
+def progress(session: Session, after: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    """Counts per person (assigned, assigned and pending, verified, second checks) and per document: all
+    documents, or (with `limit`) one keyset page of them by (file name, id) after the cursor `after`, with
+    `next` the cursor of the page after it (None on the last). People are one row per QA user: never paged."""
     assigned = _count_by(session, ItemRow.assigned_to)
     assigned_pending = _count_by(session, ItemRow.assigned_to, ItemRow.status == "pending")
     verified = _count_by(session, ItemRow.verified_by, ItemRow.status == "verified")
@@ -177,16 +237,29 @@ def progress(session: Session) -> dict[str, Any]:
     names = set(assignable_users(session)) | set(assigned) | set(verified) | set(seconds)
     people = [{"user": n, "assigned": assigned.get(n, 0), "assigned_pending": assigned_pending.get(n, 0),
                "verified": verified.get(n, 0), "second_checks": seconds.get(n, 0)} for n in sorted(names)]
+    docs = select(DocumentRow.source_file, DocumentRow.id).order_by(DocumentRow.source_file, DocumentRow.id)
+    if after:
+        name, doc_id = decode_key(after, (str, str))
+        docs = docs.where(tuple_(DocumentRow.source_file, DocumentRow.id) > tuple_(name, doc_id))
+    page = [(str(n), str(d)) for n, d in session.execute(docs.limit(None if limit is None else limit + 1))]
+    nxt = None
+    if limit is not None and len(page) > limit:
+        page = page[:limit]
+        nxt = encode_key(list(page[-1]))
+    ids = [d for _n, d in page]
+    in_page = [ItemRow.document_id.in_(ids)] if limit is not None or after else []  # the whole list: no IN
     by_doc: dict[str, dict[str, int]] = defaultdict(dict)
     for doc_id, name, n in session.execute(
             select(ItemRow.document_id, ItemRow.assigned_to, func.count())
-            .where(ItemRow.assigned_to.is_not(None)).group_by(ItemRow.document_id, ItemRow.assigned_to)):
+            .where(ItemRow.assigned_to.is_not(None), *in_page)
+            .group_by(ItemRow.document_id, ItemRow.assigned_to)):
         by_doc[doc_id][str(name)] = int(n)
     rows = session.execute(
         select(DocumentRow.id, DocumentRow.source_file, func.count(ItemRow.pk),
                func.sum(case((ItemRow.status == "verified", 1), else_=0)),
                func.sum(case((ItemRow.flagged.is_(True), 1), else_=0)))
         .outerjoin(ItemRow, ItemRow.document_id == DocumentRow.id)
+        .where(*([DocumentRow.id.in_(ids)] if in_page else []))
         .group_by(DocumentRow.id, DocumentRow.source_file).order_by(DocumentRow.source_file, DocumentRow.id))
     documents = []
     for doc_id, source_file, total, n_verified, n_flagged in rows:
@@ -194,4 +267,4 @@ def progress(session: Session) -> dict[str, Any]:
         documents.append({"document": doc_id, "name": source_file, "total": total, "verified": n_verified,
                           "pending": total - n_verified, "flagged": int(n_flagged or 0),
                           "assigned": dict(sorted(by_doc.get(doc_id, {}).items()))})
-    return {"people": people, "documents": documents}
+    return {"people": people, "documents": documents, "next": nxt}

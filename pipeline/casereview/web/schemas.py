@@ -21,7 +21,7 @@ class LabelBody(_Body):
     scie: StrictStr | None = None
     themes: list[StrictStr] | None = None
     comment: StrictStr | None = Field(default=None, max_length=5000)
-    confirm: bool = Field(default=False, description="replace a label someone else verified")
+    confirm: StrictBool = Field(default=False, description="replace a label someone else verified (explicit true)")
 
 
 class UndoBody(_Body):
@@ -54,6 +54,16 @@ class Verified(BaseModel):
     comment: str | None
 
 
+class Previous(BaseModel):
+    """A verification the item no longer has (a re-import changed its text): whose label an accept replaces."""
+
+    by: str | None
+    scie: str | None
+    themes: list[str]
+    at: str | None
+    reimported_at: str | None
+
+
 class ItemOut(BaseModel):
     pk: int
     id: str
@@ -68,10 +78,11 @@ class ItemOut(BaseModel):
     status: str
     predicted: Predicted
     verified: Verified
+    previous: Previous | None = Field(default=None, description="the verification a re-import undid, if any")
     version: int
 
     @classmethod
-    def of(cls, item: ItemRow) -> ItemOut:
+    def of(cls, item: ItemRow, previous: dict[str, Any] | None = None) -> ItemOut:
         return cls(
             pk=item.pk,
             id=item.item_id,
@@ -99,6 +110,7 @@ class ItemOut(BaseModel):
                 at=when(item.verified_at) or None,
                 comment=item.comment,
             ),
+            previous=Previous(**previous) if previous else None,
             version=item.version,
         )
 
@@ -107,7 +119,7 @@ class QueueOut(BaseModel):
     total: int
     next: str | None = Field(default=None, description="pass as `after` for the next page; null on the last")
     total_capped: bool = Field(default=False, description="a search with more matches than `total` counts")
-    items: list[ItemOut]
+    items: list[ItemOut | BlindItemOut] = Field(description="blind (no labels) where it waits for your second check")
 
 
 class LabelResult(BaseModel):
@@ -162,11 +174,18 @@ class BlindItemOut(BaseModel):
     section: str | None
     text: str
     version: int
+    blind: bool = Field(default=True, description="labels withheld: it waits for your blind second check")
 
     @classmethod
     def of(cls, item: ItemRow) -> BlindItemOut:
         return cls(pk=item.pk, id=item.item_id, document=item.document_id, document_name=item.document.source_file,
                    kind=item.kind, number=item.number, section=item.section, text=item.text, version=item.version)
+
+
+class SecondOut(BaseModel):
+    total: int = Field(description="all items waiting for your second check")
+    next: str | None = Field(default=None, description="pass as `after` for the next page; null on the last")
+    items: list[BlindItemOut]
 
 
 class TeamItemOut(BaseModel):

@@ -171,6 +171,9 @@ async def login(
 def logout(ws: CurrentSession, db: DB):
     row = db.get(WebSession, ws.id)
     if row is not None:
+        user = db.get(User, row.user_id)
+        if user is not None:  # the trail shows when a session ended, beside when it began
+            record_event(db, user=user, action="logout", field="session", target=f"user:{user.name}")
         db.delete(row)
         db.commit()
     response = RedirectResponse("/login", status_code=303)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from casereview.store.documents import display_name, document_summaries, document_with_items
 from casereview.store.models import DocumentRow, ItemRow, User
+from casereview.store.team import blind_for
 from casereview.web.deps import DB, page, require
 from casereview.web.policy import allowed
 from casereview.web.render import document_html
@@ -20,9 +21,14 @@ Viewer = Annotated[User, Depends(require("view_queue"))]
 DocId = Annotated[str, Path(max_length=200)]
 
 
-def item_labels(item: ItemRow, may_read_labels: bool) -> dict[str, Any]:
-    """The labels to show: the current ones for roles that may read verified labels, else the model's."""
+def item_labels(item: ItemRow, may_read_labels: bool, blind: bool = False) -> dict[str, Any]:
+    """The labels to show: the current ones for roles that may read verified labels, else the model's; none
+    while the item waits for this user's blind second check."""
     verified = item.status == "verified" and may_read_labels
+    if blind:
+        return {"pk": item.pk, "id": item.item_id, "number": item.number, "kind": item.kind,
+                "section": item.section, "start": item.start, "end": item.end, "status": item.status,
+                "scie": None, "themes": [], "labels_from": "blind", "verified_by": None}
     return {
         "pk": item.pk,
         "id": item.item_id,
@@ -61,7 +67,7 @@ def document_page(request: Request, doc_id: DocId, db: DB, user: Viewer):
         doc=doc,
         doc_name=display_name(doc.source_file, doc.id),
         text=document_html(doc.text, [(i.pk, i.text, i.start, i.end) for i in items]),
-        items=[item_labels(i, may_read) for i in items],
+        items=[item_labels(i, may_read, blind_for(i, user)) for i in items],
         verified=sum(1 for i in items if i.status == "verified"),
     )
 
@@ -84,5 +90,5 @@ def api_document(doc_id: DocId, db: DB, user: Viewer) -> dict[str, Any]:
         "name": display_name(doc.source_file, doc.id),
         "pages": doc.pages,
         "text": doc.text,
-        "items": [item_labels(i, may_read) for i in items],
+        "items": [item_labels(i, may_read, blind_for(i, user)) for i in items],
     }

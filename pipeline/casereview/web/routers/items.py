@@ -14,11 +14,12 @@ from casereview.store.errors import ConflictError, NeedsConfirmation, NothingToU
 from casereview.store.labels import apply_label, previous_verification, undo_last, undoable_changes
 from casereview.store.models import ItemRow, User
 from casereview.store.queue import QueueFilter, neighbours, position, queue_count
+from casereview.store.team import blind_for
 from casereview.web.deps import CSRF, DB, ItemPk, ItemViewer, Reader, WebContext, get_ctx, page, require
 from casereview.web.policy import allowed
 from casereview.web.render import context_html
 from casereview.web.routers.queue import Filter, filter_query, queue_filter
-from casereview.web.schemas import ItemOut, LabelBody, LabelResult, UndoBody, UndoResult
+from casereview.web.schemas import BlindItemOut, ItemOut, LabelBody, LabelResult, UndoBody, UndoResult
 
 log = logging.getLogger("casereview.web")  # names users and item keys; never item text
 router = APIRouter()
@@ -87,7 +88,10 @@ def render_item(
 
 @router.get("/items/{pk}", response_class=HTMLResponse)
 def item_page(*, request: Request, pk: ItemPk, flt: Filter, db: DB, user: Viewer):
-    return render_item(request, db, get_item(db, pk), flt, user)
+    item = get_item(db, pk)
+    if blind_for(item, user):  # its labels would unblind the second check: the blind page instead
+        return RedirectResponse(f"/second/{pk}", status_code=303)
+    return render_item(request, db, item, flt, user)
 
 
 @router.post("/items/{pk}", dependencies=[CSRF])
@@ -161,15 +165,23 @@ def item_post(
     return RedirectResponse(f"/queue?{fq}&msg=done", status_code=303)
 
 
-@router.get("/api/items/{pk}", response_model=ItemOut)
-def api_item(pk: ItemPk, db: DB, _user: Viewer) -> ItemOut:
-    return ItemOut.of(get_item(db, pk))
+@router.get("/api/items/{pk}", response_model=ItemOut | BlindItemOut)
+def api_item(pk: ItemPk, db: DB, user: Viewer) -> ItemOut | BlindItemOut:
+    item = get_item(db, pk)
+    if blind_for(item, user):
+        return BlindItemOut.of(item)
+    return item_out(db, item)
+
+
+def item_out(db: Session, item: ItemRow) -> ItemOut:
+    """The item with the verification a re-import took away, so a client sees whose label it replaces."""
+    return ItemOut.of(item, previous_verification(db, item))
 
 
 def conflict_response(db: Session, pk: int, exc: StoreError) -> JSONResponse:
     """409 with the item as it stands now (who verified it, their labels, its version), so a client can show
     the colleague's label beside its own before it sends `confirm`."""
-    current = ItemOut.of(get_item(db, pk)).model_dump()
+    current = item_out(db, get_item(db, pk)).model_dump()
     return JSONResponse({"detail": str(exc), "needs_confirmation": isinstance(exc, NeedsConfirmation),
                          "item": current}, status_code=409)
 
@@ -201,7 +213,7 @@ def api_label(
         raise HTTPException(422, str(exc)) from None
     db.commit()
     log.info("user %s %s item %s via API", user.name, action, pk)
-    return LabelResult(item=ItemOut.of(item), audit=[e.id for e in events])
+    return LabelResult(item=item_out(db, item), audit=[e.id for e in events])
 
 
 @router.post("/api/items/{pk}/accept", dependencies=[CSRF], response_model=LabelResult)
@@ -245,7 +257,7 @@ def api_undo(db: DB, user: Editor, body: UndoBody | None = None):
         if exc.item_pk is None:
             raise HTTPException(409, str(exc)) from None
         return conflict_response(db, exc.item_pk, exc)
-    return UndoResult(item=ItemOut.of(item), undone=undo.undoes or 0, change=undo.id, audit=[e.id for e in events])
+    return UndoResult(item=item_out(db, item), undone=undo.undoes or 0, change=undo.id, audit=[e.id for e in events])
 
 
 @router.post("/undo", dependencies=[CSRF])

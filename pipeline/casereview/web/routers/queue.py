@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from casereview.store.documents import document_names
 from casereview.store.models import User
 from casereview.store.queue import BadCursor, QueueFilter, QueuePage, queue_page
+from casereview.store.team import blind_for
 from casereview.web.deps import DB, CurrentUser, current_user, get_ctx, page, require
 from casereview.web.policy import allowed
-from casereview.web.schemas import ItemOut, QueueOut
+from casereview.web.schemas import BlindItemOut, ItemOut, QueueOut
 
 router = APIRouter()
 
@@ -73,6 +74,7 @@ def home(_user: CurrentUser):
     return RedirectResponse("/queue", status_code=303)
 
 
+STATUS_CHOICES = (("pending", "Needs verification"), ("verified", "Verified"), ("all", "All"))
 Cursor = Annotated[str | None, Query(max_length=600, description="the `next` of the previous page")]
 
 
@@ -90,9 +92,11 @@ def queue_html(
     flt: Filter,
     after: Cursor = None,
     db: DB,
-    _user: Annotated[User, Depends(require("view_queue"))],
+    user: Annotated[User, Depends(require("view_queue"))],
 ):
     size = int(get_ctx(request).params.queue_page_size)
+    # Offer only the statuses this role may list (readable_filter refuses the rest).
+    statuses = [(s, label) for s, label in STATUS_CHOICES if s == "pending" or allowed(user.role, "read_labels")]
     result = page_of(db, flt, after, size)
     documents = document_names(db)
     return page(
@@ -109,6 +113,8 @@ def queue_html(
         documents=documents,
         doc_names=dict(documents),
         msg=request.query_params.get("msg"),
+        statuses=statuses,
+        blind={i.pk for i in result.items if blind_for(i, user)},  # labels would unblind a second check
     )
 
 
@@ -119,12 +125,12 @@ def api_queue(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     after: Cursor = None,
     db: DB,
-    _user: Annotated[User, Depends(require("view_queue"))],
+    user: Annotated[User, Depends(require("view_queue"))],
 ) -> QueueOut:
     result = page_of(db, flt, after, limit)
     return QueueOut(
         total=result.total,
         next=result.next,
         total_capped=result.total_capped,
-        items=[ItemOut.of(i) for i in result.items],
+        items=[BlindItemOut.of(i) if blind_for(i, user) else ItemOut.of(i) for i in result.items],
     )

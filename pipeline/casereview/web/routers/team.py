@@ -13,18 +13,20 @@ from sqlalchemy.orm import Session
 
 from casereview.store.errors import ConflictError, StoreError
 from casereview.store.models import DocumentRow, ItemRow, User
+from casereview.store.queue import BadCursor
 from casereview.store.team import (
     assign_document,
     assign_items,
     assignable_users,
     progress,
+    second_page,
     second_queue,
     second_verify,
     set_flag,
 )
 from casereview.web.deps import CSRF, DB, ItemPk, get_ctx, page, require
 from casereview.web.render import context_html
-from casereview.web.schemas import AssignBody, BlindItemOut, FlagBody, SecondBody, TeamItemOut
+from casereview.web.schemas import AssignBody, BlindItemOut, FlagBody, SecondBody, SecondOut, TeamItemOut
 
 log = logging.getLogger("casereview.web")  # names users and item keys; never item text
 router = APIRouter()
@@ -111,14 +113,28 @@ def assign_post(
 
 # --- blind second check -------------------------------------------------------------------------------
 
-@router.get("/api/second", response_model=list[BlindItemOut])
-def api_second_queue(db: DB, user: Editor) -> list[BlindItemOut]:
-    return [BlindItemOut.of(i) for i in second_queue(db, user)]
+Cursor = Annotated[str | None, Query(max_length=600, description="the `next` of the previous page")]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+
+
+def paged(fn, *args) -> Any:
+    try:
+        return fn(*args)
+    except BadCursor as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+@router.get("/api/second", response_model=SecondOut)
+def api_second_queue(db: DB, user: Editor, after: Cursor = None, limit: Limit = 200) -> SecondOut:
+    items, nxt, total = paged(second_page, db, user, after, limit)
+    return SecondOut(total=total, next=nxt, items=[BlindItemOut.of(i) for i in items])
 
 
 @router.get("/second", response_class=HTMLResponse)
-def second_page(request: Request, db: DB, user: Editor):
-    return page(request, "second.html", items=second_queue(db, user), msg=request.query_params.get("msg"))
+def second_list(request: Request, db: DB, user: Editor, after: Cursor = None):
+    items, nxt, total = paged(second_page, db, user, after, int(get_ctx(request).params.queue_page_size))
+    return page(request, "second.html", items=items, total=total, next_cursor=nxt, after=after,
+                msg=request.query_params.get("msg"))
 
 
 def waiting_item(db: Session, pk: int, user: User) -> ItemRow:
@@ -229,10 +245,12 @@ def api_flag(pk: ItemPk, body: FlagBody, db: DB, user: Editor) -> TeamItemOut:
 # --- progress -----------------------------------------------------------------------------------------
 
 @router.get("/api/progress")
-def api_progress(db: DB, _user: Reader) -> dict[str, Any]:
-    return progress(db)
+def api_progress(db: DB, _user: Reader, after: Cursor = None, limit: Limit = 200) -> dict[str, Any]:
+    """People, and one page of documents by file name; `next` is the cursor of the next page (null: last)."""
+    return paged(progress, db, after, limit)
 
 
 @router.get("/progress", response_class=HTMLResponse)
-def progress_page(request: Request, db: DB, _user: Reader):
-    return page(request, "progress.html", p=progress(db))
+def progress_page(request: Request, db: DB, _user: Reader, after: Cursor = None):
+    return page(request, "progress.html", p=paged(progress, db, after, int(get_ctx(request).params.queue_page_size)),
+                after=after)
