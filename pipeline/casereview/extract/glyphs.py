@@ -8,7 +8,9 @@ kept for what it does best: finding ruled tables (see tables.py).
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+import math
+from collections import Counter
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -41,6 +43,9 @@ class PageGlyphs:
     words: list[Word]
     edges: list[dict]  # ruling lines and box sides, for the table finder
     char_count: int
+    # Words whose baseline runs another way than the page's main text (a vertical margin note), each in
+    # its own reading frame; read after the page's main text, as pdftotext does.
+    aside_words: list[Word] = field(default_factory=list)
 
 
 class _FontStyles:
@@ -77,30 +82,60 @@ class PageTooLarge(Exception):
 def read_page(page: pdfium.PdfPage, number: int, max_chars: int | None = None,
               max_edges: int | None = None) -> PageGlyphs:
     width, height = page.get_size()
+    if page.get_rotation() in (90, 270):
+        width, height = height, width  # PDFium's characters are in the unrotated page space
     textpage = page.get_textpage()
     try:
         count = pdfium_c.FPDFText_CountChars(textpage)
         if max_chars is not None and count > max_chars:
             raise PageTooLarge(count)
-        words, chars = _words(textpage, height)
+        words, chars = _words(textpage, width, height)
     finally:
         textpage.close()
-    return PageGlyphs(number=number, width=width, height=height, words=words,
-                      edges=ruling_edges(page, height, max_edges), char_count=chars)
+    # The page is read in the frame of its main text's baseline: a page set sideways (by /Rotate or by
+    # a rotated text matrix) reads as the upright page a reader turns it to.
+    quarters = Counter({q: sum(len(w.text) for w in ws) for q, ws in words.items()})
+    quarter = quarters.most_common(1)[0][0] if quarters else 0
+    frame_width, frame_height = (height, width) if quarter in (1, 3) else (width, height)
+    aside = [w for q, ws in sorted(words.items()) if q != quarter for w in ws]
+    return PageGlyphs(number=number, width=frame_width, height=frame_height, words=words.get(quarter, []),
+                      edges=ruling_edges(page, height, max_edges, quarter, width), char_count=chars,
+                      aside_words=aside)
 
 
-def _words(textpage, page_height: float) -> tuple[list[Word], int]:
-    """Group PDFium's characters into words: split at spaces, line changes and wide gaps."""
+def _quarter(matrix) -> int:
+    """The baseline's direction in quarter turns anticlockwise (0 upright, 1 reading upwards, ...)."""
+    return round(math.atan2(matrix.b, matrix.a) / (math.pi / 2)) % 4
+
+
+def _to_frame(quarter: int, left: float, bottom: float, right: float, top: float,
+              width: float, height: float) -> tuple[float, float, float, float]:
+    """A box in PDF space (y up) as x0, x1, top, bottom in the reading frame of text turned by
+    ``quarter`` quarter turns (y down, origin at that frame's top left)."""
+    if quarter == 1:
+        return bottom, top, left, right
+    if quarter == 2:
+        return width - right, width - left, bottom, top
+    if quarter == 3:
+        return height - top, height - bottom, width - right, width - left
+    return left, right, height - top, height - bottom
+
+
+def _words(textpage, page_width: float, page_height: float) -> tuple[dict[int, list[Word]], int]:
+    """Group PDFium's characters into words: split at spaces, line changes and wide gaps. Words come
+    grouped by the direction of their baseline, each in its own reading frame."""
     fonts = _FontStyles()
     rect = pdfium_c.FS_RECTF()
-    words: list[Word] = []
+    matrix = pdfium_c.FS_MATRIX()
+    words: dict[int, list[Word]] = {}
     current: list[tuple[str, float, float, float, float, float, bool]] = []
     count = pdfium_c.FPDFText_CountChars(textpage)
     real_chars = 0
+    quarter = 0
 
     def flush() -> None:
         if current:
-            words.append(_make_word(current))
+            words.setdefault(quarter, []).append(_make_word(current))
             current.clear()
 
     for index in range(count):
@@ -116,13 +151,25 @@ def _words(textpage, page_height: float) -> tuple[list[Word], int]:
         elif code in (0xFFFE, 0xFFFF) or char == "\x00":
             continue
         pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect)
-        size = pdfium_c.FPDFText_GetFontSize(textpage, index) or (rect.top - rect.bottom)
-        top, bottom = page_height - rect.top, page_height - rect.bottom
+        pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
+        font_size = pdfium_c.FPDFText_GetFontSize(textpage, index)
+        # A negative size turns the glyphs half round; with a flipped matrix the text is upright again.
+        char_quarter = (_quarter(matrix) + (2 if font_size < 0 else 0)) % 4
+        if char_quarter != quarter:
+            flush()
+            quarter = char_quarter
+        left, right, top, bottom = _to_frame(quarter, rect.left, rect.bottom, rect.right, rect.top,
+                                             page_width, page_height)
+        # The size a reader sees: PDFium gives the font size set by Tf, which is often 1 with the scale in
+        # the text matrix (and may be negative, a flip); the matrix's vertical scale makes it effective.
+        size = abs(font_size) * math.hypot(matrix.c, matrix.d)
+        if size <= 0:
+            size = bottom - top
         real_chars += 1
         if current:
             prev = current[-1]
             same_line = abs(((prev[3] + prev[4]) / 2) - ((top + bottom) / 2)) < 0.5 * max(size, prev[5])
-            gap = rect.left - prev[2]
+            gap = left - prev[2]
             # A change of font size splits words too: a list number set in a bigger font ("10.")
             # often sits closer to the next word than a normal space.
             # PDFium marks word spaces itself (generated spaces); a gap with no space is a word break only
@@ -130,7 +177,7 @@ def _words(textpage, page_height: float) -> tuple[list[Word], int]:
             if not same_line or gap > 0.8 * max(size, prev[5]) or gap < -0.5 * size or \
                     abs(size - prev[5]) > 0.5:
                 flush()
-        current.append((char, rect.left, rect.right, top, bottom, size, fonts.is_bold(textpage, index)))
+        current.append((char, left, right, top, bottom, size, fonts.is_bold(textpage, index)))
     flush()
     return words, real_chars
 
@@ -160,8 +207,11 @@ def _make_word(chars: list[tuple[str, float, float, float, float, float, bool]])
     )
 
 
-def ruling_edges(page: pdfium.PdfPage, height: float, max_edges: int | None = None) -> list[dict]:
-    """Horizontal and vertical edges from the page's vector paths (rules and the sides of boxes).
+def ruling_edges(page: pdfium.PdfPage, height: float, max_edges: int | None = None, quarter: int = 0,
+                 width: float = 0.0) -> list[dict]:
+    """Horizontal and vertical edges from the page's vector paths (rules and the sides of boxes), in the
+    reading frame of text turned by ``quarter`` quarter turns (the page's unrotated ``width`` and
+    ``height``).
 
     A page with more than ``max_edges`` (a map, a chart drawn in strokes) gets none: it holds no table
     worth the table finder's time and memory."""
@@ -171,14 +221,14 @@ def ruling_edges(page: pdfium.PdfPage, height: float, max_edges: int | None = No
             continue
         if max_edges is not None and len(edges) > max_edges:
             return []
-        left, bottom, right, top = obj.get_bounds()
-        y_top, y_bottom = height - top, height - bottom
-        width, tall = right - left, top - bottom
-        if tall < _THIN and width > 3:
+        x_left, y_low, x_right, y_high = obj.get_bounds()
+        left, right, y_top, y_bottom = _to_frame(quarter, x_left, y_low, x_right, y_high, width, height)
+        wide, tall = right - left, y_bottom - y_top
+        if tall < _THIN and wide > 3:
             edges.append(_edge("h", left, right, (y_top + y_bottom) / 2, (y_top + y_bottom) / 2))
-        elif width < _THIN and tall > 3:
+        elif wide < _THIN and tall > 3:
             edges.append(_edge("v", (left + right) / 2, (left + right) / 2, y_top, y_bottom))
-        elif width > 3 and tall > 3:
+        elif wide > 3 and tall > 3:
             edges += [_edge("h", left, right, y_top, y_top), _edge("h", left, right, y_bottom, y_bottom),
                       _edge("v", left, left, y_top, y_bottom), _edge("v", right, right, y_top, y_bottom)]
     return edges

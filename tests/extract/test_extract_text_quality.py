@@ -1,0 +1,38 @@
+"""Text other readers get right from PDFs made by hand with the constructs that split or scrambled words:
+fonts scaled by the text matrix, negative font sizes, pages turned by /Rotate, text running up a margin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from casereview.extract import extract_pdf
+
+from tests.extract import make_text_quality_pdfs as make
+
+EXPECTED = " ".join(make.LINES)
+
+
+def test_font_scaled_by_the_text_matrix_keeps_words_whole(tmp_path: Path) -> None:
+    doc = extract_pdf(make.make_matrix_scaled_pdf(tmp_path / "scaled.pdf"))
+    assert doc.status == "ok", doc.error
+    assert doc.text.split() == EXPECTED.split()
+
+
+def test_negative_font_size_reads_upright(tmp_path: Path) -> None:
+    doc = extract_pdf(make.make_negative_size_pdf(tmp_path / "negative.pdf"))
+    assert doc.status == "ok", doc.error
+    assert doc.text.split() == EXPECTED.split()
+
+
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_rotated_page_reads_in_order_with_words_whole(tmp_path: Path, rotate: int) -> None:
+    doc = extract_pdf(make.make_rotated_page_pdf(tmp_path / f"rotated{rotate}.pdf", rotate))
+    assert doc.status == "ok", doc.error
+    assert doc.text.split() == EXPECTED.split()
+
+
+def test_text_turned_up_the_margin_comes_after_the_page_text_whole(tmp_path: Path) -> None:
+    doc = extract_pdf(make.make_turned_text_pdf(tmp_path / "margin_note.pdf"))
+    assert doc.status == "ok", doc.error
+    assert doc.text.split() == (EXPECTED + " Downloaded from the archive on request").split()
