@@ -1,7 +1,8 @@
 """Generate PDFs whose text other readers read and PDFium's raw characters make hard (nothing committed).
 
 Each reproduces a failure seen on other projects' test PDFs: fonts scaled by the text matrix (Tf size 1),
-negative font sizes, pages turned by /Rotate and text whose baseline runs up or down the page. The PDFs
+negative font sizes, pages turned by /Rotate, text whose baseline runs up or down the page and ligature
+glyphs (one glyph "fi" for two letters). The PDFs
 are written by hand so the content stream is exactly the construct under test.
 """
 from __future__ import annotations
@@ -13,7 +14,11 @@ LINES = ["The review panel met the family on three occasions",
          "Comite de demolition seance tenue le lundi"]
 
 
-def _pdf(path: Path, content: str, page: str = "/MediaBox [0 0 612 792]") -> Path:
+_HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def _pdf(path: Path, content: str, page: str = "/MediaBox [0 0 612 792]", font: bytes = _HELVETICA,
+         extra: list[bytes] | None = None) -> Path:
     stream = content.encode("latin-1")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -21,7 +26,8 @@ def _pdf(path: Path, content: str, page: str = "/MediaBox [0 0 612 792]") -> Pat
         f"<< /Type /Page /Parent 2 0 R {page} /Contents 4 0 R "
         f"/Resources << /Font << /F1 5 0 R >> >> >>".encode("latin-1"),
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        font,
+        *(extra or []),
     ]
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
@@ -71,3 +77,34 @@ def make_turned_text_pdf(path: Path) -> Path:
     body = _text(LINES, (1, 0, 0, 1), (72, 700), (0, -16))
     note = _text(["Downloaded from the archive on request"], (0, 1, -1, 0), (40, 200), (0, 0))
     return _pdf(path, body + "\n" + note)
+
+
+LIGATURE_WORDS = "The officers fled the flat to find the office"
+
+
+def _ligature_content() -> str:
+    # Octal 256 and 257 are the fi and fl glyphs in the font's encoding below.
+    text = LIGATURE_WORDS.replace("fi", "\\256").replace("fl", "\\257")
+    return f"BT /F1 12 Tf 72 700 Td ({text}) Tj ET"
+
+
+def make_ligature_pdf(path: Path) -> Path:
+    """fi and fl set as single ligature glyphs (in Courier, a glyph wider than half the font size)."""
+    font = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier "
+            b"/Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [174 /fi /fl] >> >>")
+    return _pdf(path, _ligature_content(), font=font)
+
+
+def make_ligature_tounicode_pdf(path: Path, single: bool = False) -> Path:
+    """The same ligature glyphs with a ToUnicode map that gives each two letters: PDFium reports both
+    letters with the one glyph's box, the second starting left of where the first ends. With ``single``
+    the map gives the ligature characters U+FB01 and U+FB02 instead."""
+    fi, fl = (b"<FB01>", b"<FB02>") if single else (b"<00660069>", b"<0066006C>")
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            b"/CMapName /Ligatures def 1 begincodespacerange <00> <FF> endcodespacerange\n"
+            b"2 beginbfchar <AE> " + fi + b" <AF> " + fl + b" endbfchar\n"
+            b"endcmap CMapName currentdict /CMap defineresource pop end end")
+    font = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /ToUnicode 6 0 R "
+            b"/Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [174 /fi /fl] >> >>")
+    stream = b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"
+    return _pdf(path, _ligature_content(), font=font, extra=[stream])

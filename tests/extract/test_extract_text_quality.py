@@ -36,3 +36,15 @@ def test_text_turned_up_the_margin_comes_after_the_page_text_whole(tmp_path: Pat
     doc = extract_pdf(make.make_turned_text_pdf(tmp_path / "margin_note.pdf"))
     assert doc.status == "ok", doc.error
     assert doc.text.split() == (EXPECTED + " Downloaded from the archive on request").split()
+
+
+@pytest.mark.parametrize("variant", ["glyph_names", "tounicode_letters", "tounicode_ligature_chars"])
+def test_ligature_glyphs_keep_words_whole_and_spelt_out(tmp_path: Path, variant: str) -> None:
+    path = tmp_path / f"{variant}.pdf"
+    if variant == "glyph_names":
+        make.make_ligature_pdf(path)
+    else:
+        make.make_ligature_tounicode_pdf(path, single=variant == "tounicode_ligature_chars")
+    doc = extract_pdf(path)
+    assert doc.status == "ok", doc.error
+    assert doc.text == make.LIGATURE_WORDS

@@ -17,6 +17,7 @@ import pypdfium2.raw as pdfium_c
 
 _BOLD_WEIGHT = 600
 _THIN = 2.5  # points: a vector path this thin is a rule
+_LIGATURES = ("ff", "fi", "fl", "ffi", "ffl", "st", "st")  # U+FB00 to U+FB06
 _SPACES = {" ", "\u00a0", "\t", "\r", "\n", "\u2002", "\u2003", "\u2009"}
 
 
@@ -148,6 +149,8 @@ def _words(textpage, page_width: float, page_height: float) -> tuple[dict[int, l
             continue
         if code == 0x2:
             char = "-"  # PDFium's code for a hyphen at a line break (FPDFText_IsHyphen)
+        elif 0xFB00 <= code <= 0xFB06:
+            char = _LIGATURES[code - 0xFB00]  # a ligature glyph read as one character: its letters
         elif code in (0xFFFE, 0xFFFF) or char == "\x00":
             continue
         pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect)
@@ -174,8 +177,11 @@ def _words(textpage, page_width: float, page_height: float) -> tuple[dict[int, l
             # often sits closer to the next word than a normal space.
             # PDFium marks word spaces itself (generated spaces); a gap with no space is a word break only
             # when it is wide, as between table cells, so letter-spaced words stay whole.
-            if not same_line or gap > 0.8 * max(size, prev[5]) or gap < -0.5 * size or \
-                    abs(size - prev[5]) > 0.5:
+            # Letters that share one glyph's box are a ligature ("fi"): the second starts left of where
+            # the first ends, which is no step back to a new word.
+            same_glyph = abs(left - prev[1]) < 0.01 and abs(right - prev[2]) < 0.01
+            if not same_glyph and (not same_line or gap > 0.8 * max(size, prev[5]) or gap < -0.5 * size
+                                   or abs(size - prev[5]) > 0.5):
                 flush()
         current.append((char, left, right, top, bottom, size, fonts.is_bold(textpage, index)))
     flush()
