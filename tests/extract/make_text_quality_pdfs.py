@@ -108,3 +108,31 @@ def make_ligature_tounicode_pdf(path: Path, single: bool = False) -> Path:
             b"/Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [174 /fi /fl] >> >>")
     stream = b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"
     return _pdf(path, _ligature_content(), font=font, extra=[stream])
+
+
+FORM_VALUE = "Jane Doe attended the review meeting"
+
+
+def make_form_field_pdf(path: Path) -> Path:
+    """A filled-in text field: its value is drawn only by the widget's appearance stream, not the page
+    content (other readers read it; a page with only its label looked like a scan)."""
+    appearance = f"/Tx BMC BT /F1 11 Tf 2 6 Td ({FORM_VALUE}) Tj ET EMC".encode("latin-1")
+    widget = (b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (" + FORM_VALUE.encode("latin-1") +
+              b") /Rect [150 690 400 710] /F 4 /P 3 0 R /AP << /N 7 0 R >> >>")
+    form = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 250 20] /Resources << /Font << /F1 5 0 R >> >> "
+            b"/Length %d >>\nstream\n" % len(appearance) + appearance + b"\nendstream")
+    return _pdf(path, "BT /F1 11 Tf 72 696 Td (Name:) Tj ET",
+                page="/MediaBox [0 0 612 792] /Annots [6 0 R]", extra=[widget, form])
+
+
+def make_short_page_pdf(path: Path) -> Path:
+    """One short line and no image: little text, but no scan."""
+    return _pdf(path, "BT /F1 12 Tf 72 700 Td (1 2 3) Tj ET")
+
+
+def make_overlaid_word_pdf(path: Path) -> Path:
+    """A word whose last letter is drawn after an overlay line elsewhere on the page: PDFium cuts it
+    where the overlay came between, though its halves touch ("Dumm y")."""
+    return _pdf(path, "BT /F1 16 Tf 72 700 Td (Summar) Tj ET\n"
+                      "BT /F1 30 Tf 72 640 Td (DRAFT) Tj ET\n"
+                      "BT /F1 16 Tf 72 700 Td 60.448 0 Td (y of the review) Tj ET")

@@ -48,3 +48,21 @@ def test_ligature_glyphs_keep_words_whole_and_spelt_out(tmp_path: Path, variant:
     doc = extract_pdf(path)
     assert doc.status == "ok", doc.error
     assert doc.text == make.LIGATURE_WORDS
+
+
+def test_form_field_value_is_read_from_its_appearance(tmp_path: Path) -> None:
+    doc = extract_pdf(make.make_form_field_pdf(tmp_path / "form.pdf"))
+    assert doc.status == "ok", doc.error
+    assert doc.text.split() == ["Name:", *make.FORM_VALUE.split()]
+
+
+def test_short_page_without_an_image_is_text_not_a_scan(tmp_path: Path) -> None:
+    doc = extract_pdf(make.make_short_page_pdf(tmp_path / "short.pdf"))
+    assert doc.status == "ok", doc.error
+    assert doc.text.split() == ["1", "2", "3"]
+
+
+def test_word_cut_by_text_drawn_between_its_halves_is_joined(tmp_path: Path) -> None:
+    doc = extract_pdf(make.make_overlaid_word_pdf(tmp_path / "overlaid.pdf"))
+    assert doc.status == "ok", doc.error
+    assert doc.text.split() == ["Summary", "of", "the", "review", "DRAFT"]
