@@ -50,14 +50,36 @@ class PageGlyphs:
 
 
 class _FontStyles:
-    """Bold or not, per PDFium font handle (fonts are shared by many characters, so ask once)."""
+    """Per PDFium text object (shared by many characters, so ask once): bold or not, the direction of
+    its baseline and the size a reader sees."""
 
     def __init__(self) -> None:
         self._bold: dict[int, bool] = {}
+        self._objects: dict[int, tuple[bool, int, float]] = {}
         self._buffer = ctypes.create_string_buffer(256)
+        self._matrix = pdfium_c.FS_MATRIX()
 
-    def is_bold(self, textpage, index: int) -> bool:
+    def style(self, textpage, index: int) -> tuple[bool, int, float]:
         obj = pdfium_c.FPDFText_GetTextObject(textpage, index)
+        key = (ctypes.cast(obj, ctypes.c_void_p).value or 0) if obj else 0
+        found = self._objects.get(key) if key else None
+        if found is None:
+            found = (self._is_bold(obj), *self._direction_and_size(textpage, index))
+            if key:
+                self._objects[key] = found
+        return found
+
+    def _direction_and_size(self, textpage, index: int) -> tuple[int, float]:
+        pdfium_c.FPDFText_GetMatrix(textpage, index, self._matrix)
+        font_size = pdfium_c.FPDFText_GetFontSize(textpage, index)
+        a, b, c, d = self._matrix.a, self._matrix.b, self._matrix.c, self._matrix.d
+        # A negative size turns the glyphs half round; with a flipped matrix the text is upright again.
+        quarter = (_quarter(a, b) + (2 if font_size < 0 else 0)) % 4
+        # The size a reader sees: PDFium gives the size set by Tf, which is often 1 with the scale in the
+        # text matrix (and may be negative); the matrix's vertical scale makes it the effective size.
+        return quarter, abs(font_size) * math.hypot(c, d)
+
+    def _is_bold(self, obj) -> bool:
         font = pdfium_c.FPDFTextObj_GetFont(obj) if obj else None
         key = (ctypes.cast(font, ctypes.c_void_p).value or 0) if font else 0
         if key not in self._bold:
@@ -104,9 +126,9 @@ def read_page(page: pdfium.PdfPage, number: int, max_chars: int | None = None,
                       aside_words=aside)
 
 
-def _quarter(matrix) -> int:
-    """The baseline's direction in quarter turns anticlockwise (0 upright, 1 reading upwards, ...)."""
-    return round(math.atan2(matrix.b, matrix.a) / (math.pi / 2)) % 4
+def _quarter(a: float, b: float) -> int:
+    """The direction of a baseline (a, b) in quarter turns anticlockwise (0 upright, 1 reading upwards)."""
+    return round(math.atan2(b, a) / (math.pi / 2)) % 4
 
 
 def _to_frame(quarter: int, left: float, bottom: float, right: float, top: float,
@@ -127,7 +149,6 @@ def _words(textpage, page_width: float, page_height: float) -> tuple[dict[int, l
     grouped by the direction of their baseline, each in its own reading frame."""
     fonts = _FontStyles()
     rect = pdfium_c.FS_RECTF()
-    matrix = pdfium_c.FS_MATRIX()
     words: dict[int, list[Word]] = {}
     current: list[tuple[str, float, float, float, float, float, bool]] = []
     count = pdfium_c.FPDFText_CountChars(textpage)
@@ -154,18 +175,15 @@ def _words(textpage, page_width: float, page_height: float) -> tuple[dict[int, l
         elif code in (0xFFFE, 0xFFFF) or char == "\x00":
             continue
         pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect)
-        pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
-        font_size = pdfium_c.FPDFText_GetFontSize(textpage, index)
-        # A negative size turns the glyphs half round; with a flipped matrix the text is upright again.
-        char_quarter = (_quarter(matrix) + (2 if font_size < 0 else 0)) % 4
+        bold, char_quarter, size = fonts.style(textpage, index)
         if char_quarter != quarter:
             flush()
             quarter = char_quarter
-        left, right, top, bottom = _to_frame(quarter, rect.left, rect.bottom, rect.right, rect.top,
-                                             page_width, page_height)
-        # The size a reader sees: PDFium gives the font size set by Tf, which is often 1 with the scale in
-        # the text matrix (and may be negative, a flip); the matrix's vertical scale makes it effective.
-        size = abs(font_size) * math.hypot(matrix.c, matrix.d)
+        if quarter == 0:  # most text: no call for the frame
+            left, right, top, bottom = rect.left, rect.right, page_height - rect.top, page_height - rect.bottom
+        else:
+            left, right, top, bottom = _to_frame(quarter, rect.left, rect.bottom, rect.right, rect.top,
+                                                 page_width, page_height)
         if size <= 0:
             size = bottom - top
         real_chars += 1
@@ -183,7 +201,7 @@ def _words(textpage, page_width: float, page_height: float) -> tuple[dict[int, l
             if not same_glyph and (not same_line or gap > 0.8 * max(size, prev[5]) or gap < -0.5 * size
                                    or abs(size - prev[5]) > 0.5):
                 flush()
-        current.append((char, left, right, top, bottom, size, fonts.is_bold(textpage, index)))
+        current.append((char, left, right, top, bottom, size, bold))
     flush()
     return words, real_chars
 
