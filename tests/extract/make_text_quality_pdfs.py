@@ -136,3 +136,23 @@ def make_overlaid_word_pdf(path: Path) -> Path:
     return _pdf(path, "BT /F1 16 Tf 72 700 Td (Summar) Tj ET\n"
                       "BT /F1 30 Tf 72 640 Td (DRAFT) Tj ET\n"
                       "BT /F1 16 Tf 72 700 Td 60.448 0 Td (y of the review) Tj ET")
+
+
+ARABIC_WORDS = "مرحبا بالعالم"  # "hello world"
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def make_arabic_pdf(path: Path) -> Path:
+    """Arabic drawn in visual order (left to right on the page, as PDF writers store shaped text): PDFium
+    gives the letters back in reading order, each left of the one before."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(DEJAVU)))
+    pdf = canvas.Canvas(str(path))
+    pdf.setFont("DejaVu", 14)
+    pdf.drawString(72, 740, "The message was written in Arabic:")
+    pdf.drawString(72, 720, ARABIC_WORDS[::-1])
+    pdf.save()
+    return path

@@ -66,3 +66,9 @@ def test_word_cut_by_text_drawn_between_its_halves_is_joined(tmp_path: Path) -> 
     doc = extract_pdf(make.make_overlaid_word_pdf(tmp_path / "overlaid.pdf"))
     assert doc.status == "ok", doc.error
     assert doc.text.split() == ["Summary", "of", "the", "review", "DRAFT"]
+
+
+def test_arabic_words_come_whole_in_reading_order(tmp_path: Path) -> None:
+    doc = extract_pdf(make.make_arabic_pdf(tmp_path / "arabic.pdf"))
+    assert doc.status == "ok", doc.error
+    assert doc.text.split()[-2:] == make.ARABIC_WORDS.split()

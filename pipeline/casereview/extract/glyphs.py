@@ -190,7 +190,9 @@ def _words(textpage, page_width: float, page_height: float) -> tuple[dict[int, l
         if current:
             prev = current[-1]
             same_line = abs(((prev[3] + prev[4]) / 2) - ((top + bottom) / 2)) < 0.5 * max(size, prev[5])
-            gap = left - prev[2]
+            # Right-to-left script (Arabic, Hebrew) comes in reading order with each letter left of the
+            # one before: its gap is measured leftwards.
+            gap = prev[1] - right if is_rtl(code) and is_rtl(ord(prev[0][-1])) else left - prev[2]
             # A change of font size splits words too: a list number set in a bigger font ("10.")
             # often sits closer to the next word than a normal space.
             # PDFium marks word spaces itself (generated spaces); a gap with no space is a word break only
@@ -204,6 +206,11 @@ def _words(textpage, page_width: float, page_height: float) -> tuple[dict[int, l
         current.append((char, left, right, top, bottom, size, bold))
     flush()
     return words, real_chars
+
+
+def is_rtl(code: int) -> bool:
+    """A letter of a right-to-left script: Hebrew, Arabic, Syriac, Thaana, NKo and their forms."""
+    return 0x0590 <= code <= 0x08FF or 0xFB1D <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF
 
 
 def _char(textpage, index: int, code: int, count: int) -> str:

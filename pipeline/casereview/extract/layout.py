@@ -12,7 +12,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from casereview.extract.glyphs import PageGlyphs, Word
+from casereview.extract.glyphs import PageGlyphs, Word, is_rtl
 
 
 @dataclass
@@ -112,12 +112,19 @@ def _finish_line(line: Line) -> None:
 def _join_words(words: list[Word]) -> str:
     """Words with a space between them, except where one word ends exactly where the next begins in the
     same font: one word that PDFium cut where text drawn later (a stamp, an overlay) came between."""
+    if _mostly_rtl(words):
+        return " ".join(w.text for w in reversed(words))  # a right-to-left line reads from the right
     parts = [words[0].text] if words else []
     for prev, word in itertools.pairwise(words):
         touching = abs(word.x0 - prev.x1) < 0.02 * word.size and abs(word.size - prev.size) < 0.01 \
             and word.bold == prev.bold and abs(word.top - prev.top) < 0.01
         parts.append(word.text if touching else " " + word.text)
     return "".join(parts)
+
+
+def _mostly_rtl(words: list[Word]) -> bool:
+    letters = [c for w in words for c in w.text if c.isalpha()]
+    return sum(1 for c in letters if is_rtl(ord(c))) * 2 > len(letters)
 
 
 def find_gutter(lines: list[Line], width: float) -> float | None:
