@@ -30,6 +30,8 @@ class Word:
     bottom: float
     size: float
     bold: bool
+    first: int = -1  # PDFium's index of the word's first and last character: where it sat in the stream
+    last: int = -1
 
     @property
     def middle(self) -> float:
@@ -150,7 +152,7 @@ def _words(textpage, page_width: float, page_height: float) -> tuple[dict[int, l
     fonts = _FontStyles()
     rect = pdfium_c.FS_RECTF()
     words: dict[int, list[Word]] = {}
-    current: list[tuple[str, float, float, float, float, float, bool]] = []
+    current: list[tuple[str, float, float, float, float, float, bool, int]] = []
     count = pdfium_c.FPDFText_CountChars(textpage)
     real_chars = 0
     quarter = 0
@@ -203,7 +205,7 @@ def _words(textpage, page_width: float, page_height: float) -> tuple[dict[int, l
             if not same_glyph and (not same_line or gap > 0.8 * max(size, prev[5]) or gap < -0.5 * size
                                    or abs(size - prev[5]) > 0.5):
                 flush()
-        current.append((char, left, right, top, bottom, size, bold))
+        current.append((char, left, right, top, bottom, size, bold, index))
     flush()
     return words, real_chars
 
@@ -223,7 +225,7 @@ def _char(textpage, index: int, code: int, count: int) -> str:
     return ""  # a lone half is no character
 
 
-def _make_word(chars: list[tuple[str, float, float, float, float, float, bool]]) -> Word:
+def _make_word(chars: list[tuple[str, float, float, float, float, float, bool, int]]) -> Word:
     # The style of a word is the style most of its characters have (a bullet glyph may differ).
     bold_chars = sum(1 for c in chars if c[6])
     sizes = sorted(c[5] for c in chars)
@@ -235,6 +237,8 @@ def _make_word(chars: list[tuple[str, float, float, float, float, float, bool]])
         bottom=max(c[4] for c in chars),
         size=sizes[len(sizes) // 2],
         bold=bold_chars * 2 > len(chars),
+        first=chars[0][7],
+        last=chars[-1][7],
     )
 
 

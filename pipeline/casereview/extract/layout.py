@@ -111,13 +111,16 @@ def _finish_line(line: Line) -> None:
 
 def _join_words(words: list[Word]) -> str:
     """Words with a space between them, except where one word ends exactly where the next begins in the
-    same font: one word that PDFium cut where text drawn later (a stamp, an overlay) came between."""
+    same font and other text came between them in the stream: one word that PDFium cut where text drawn
+    later (a stamp, an overlay) came between. Words next to each other in the stream stay apart: their
+    space may be drawn with no width."""
     if _mostly_rtl(words):
         return " ".join(w.text for w in reversed(words))  # a right-to-left line reads from the right
     parts = [words[0].text] if words else []
     for prev, word in itertools.pairwise(words):
         touching = abs(word.x0 - prev.x1) < 0.02 * word.size and abs(word.size - prev.size) < 0.01 \
-            and word.bold == prev.bold and abs(word.top - prev.top) < 0.01
+            and word.bold == prev.bold and abs(word.top - prev.top) < 0.01 \
+            and not 0 < word.first - prev.last <= 3
         parts.append(word.text if touching else " " + word.text)
     return "".join(parts)
 
