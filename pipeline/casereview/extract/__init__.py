@@ -136,7 +136,7 @@ def _read_pages(path: Path, pdf: pdfium.PdfDocument, settings: ExtractConfig) ->
     total = 0
     for i in range(len(pdf)):
         before = _rss_mb()
-        page = pdf[i]
+        page = _load_page(pdf, i)
         if _rss_mb() - before > settings.max_page_load_mb:
             page.close()
             raise ExtractError("too_large", f"{path.name}: page {i + 1} takes over {settings.max_page_load_mb:g} MB "
@@ -155,6 +155,17 @@ def _read_pages(path: Path, pdf: pdfium.PdfDocument, settings: ExtractConfig) ->
                                             f"(extract.max_chars)")
         pages.append(glyphs)
     return pages
+
+
+def _load_page(pdf: pdfium.PdfDocument, index: int) -> pdfium.PdfPage:
+    """The page with its annotations' appearances (form-field values, text boxes, stamps) merged into its
+    content, as other readers show and read them; the file itself is not changed."""
+    page = pdf[index]
+    if pdfium_c.FPDFPage_GetAnnotCount(page) > 0 and \
+            pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) == pdfium_c.FLATTEN_SUCCESS:
+        page.close()  # PDFium's text page sees the flattened content only on a page loaded afresh
+        page = pdf[index]
+    return page
 
 
 def _rss_mb() -> float:
@@ -203,7 +214,9 @@ def _extract(path: Path, pdf: pdfium.PdfDocument, doc_id: str, source: Source,
         _check_ocr_size(path, scanned, settings)
         return _ocr(path, doc_id, source, settings)
     chars = sum(g.char_count for g in glyph_pages)
-    if chars < settings.min_chars_per_page * len(glyph_pages):
+    # Little text is a scan only when there are scanned pages (or no text at all): a one-line page with
+    # no image (a cover, a form) is read as it is.
+    if chars < settings.min_chars_per_page * len(glyph_pages) and (scanned or chars == 0):
         raise ExtractError("needs_ocr", f"{path.name}: no text layer on its pages (a scan); OCR is needed")
     pages = _page_lines(glyph_pages)
     body_size = layout.body_font_size([lines for _, lines in pages])
@@ -228,9 +241,11 @@ def _page_lines(glyph_pages: list[PageGlyphs]) -> list[tuple[PageGlyphs, list[la
     for glyphs in glyph_pages:
         tables = find_tables(glyphs.edges, glyphs.words, glyphs.number)
         lines = layout.build_lines(outside_tables(glyphs.words, tables)) + tables
-        for line in lines:
+        # Text turned another way than the page's (a vertical margin note) follows the page's text.
+        aside = sorted(layout.build_lines(glyphs.aside_words), key=lambda ln: (ln.top, ln.x0))
+        for line in lines + aside:
             line.page = glyphs.number
-        pages.append((glyphs, layout.reading_order(lines, glyphs.width)))
+        pages.append((glyphs, layout.reading_order(lines, glyphs.width) + aside))
     return pages
 
 

@@ -12,7 +12,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from casereview.extract.glyphs import PageGlyphs, Word
+from casereview.extract.glyphs import PageGlyphs, Word, is_rtl
 
 
 @dataclass
@@ -91,7 +91,7 @@ def _finish_line(line: Line) -> None:
     line.words.sort(key=lambda w: w.x0)
     line.bullet = _is_list_bullet(line.words)
     line.marker_font = len(line.words) > 1 and abs(line.words[0].size - line.words[1].size) > 0.5
-    line.text = " ".join(w.text for w in line.words)
+    line.text = _join_words(line.words)
     # The line's style is its text's, not that of a list marker set in another font.
     styled = line.words[1:] if line.marker_font else line.words
     weights: Counter[bool] = Counter()
@@ -107,6 +107,27 @@ def _finish_line(line: Line) -> None:
     dominant = [w for w in line.words if round(w.size, 1) == line.size] or line.words
     line.top = min(w.top for w in dominant)
     line.bottom = max(w.bottom for w in dominant)
+
+
+def _join_words(words: list[Word]) -> str:
+    """Words with a space between them, except where one word ends exactly where the next begins in the
+    same font and other text came between them in the stream: one word that PDFium cut where text drawn
+    later (a stamp, an overlay) came between. Words next to each other in the stream stay apart: their
+    space may be drawn with no width."""
+    if _mostly_rtl(words):
+        return " ".join(w.text for w in reversed(words))  # a right-to-left line reads from the right
+    parts = [words[0].text] if words else []
+    for prev, word in itertools.pairwise(words):
+        touching = abs(word.x0 - prev.x1) < 0.02 * word.size and abs(word.size - prev.size) < 0.01 \
+            and word.bold == prev.bold and abs(word.top - prev.top) < 0.01 \
+            and not 0 < word.first - prev.last <= 3
+        parts.append(word.text if touching else " " + word.text)
+    return "".join(parts)
+
+
+def _mostly_rtl(words: list[Word]) -> bool:
+    letters = [c for w in words for c in w.text if c.isalpha()]
+    return sum(1 for c in letters if is_rtl(ord(c))) * 2 > len(letters)
 
 
 def find_gutter(lines: list[Line], width: float) -> float | None:
