@@ -23,6 +23,7 @@ import argparse
 import json
 import re
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -100,7 +101,7 @@ def validate(n: dict, no_subject: bool = False) -> list[str]:
     if subjects != (0 if no_subject else 1):
         problems.append(f"{subjects} subject children ({'none' if no_subject else 'exactly one'} expected)")
     spans = sorted([(m["start"], m["end"]) for m in n["mentions"]] + [(k["start"], k["end"]) for k in n["keep"]])
-    if any(b[0] < a[1] for a, b in zip(spans, spans[1:])):
+    if any(b[0] < a[1] for a, b in pairwise(spans)):
         problems.append("overlapping spans")
     for s, e in spans:
         surface = n["text"][s:e]
