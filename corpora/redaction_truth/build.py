@@ -5,14 +5,16 @@
 
 Source format (source/*.txt, read in name order), one block per narrative:
 
-    ### n01 | scottish_icr
+    ### n01 | scottish_icr [| holdout] [| no_subject]
     @p1 | subject child | yes        person id | role | is the subject child (yes/no)
     @p2 | mother | no
     Text with [[p1:Jane Smith]] (a name mention), [[p1~Child A]] (a pseudonym the text already uses,
     which must stay) and {{keep:Calderdale}} (a body, place, diagnosis, ... that must survive).
 
 Titles ("Ms", "DC") and possessive endings stay outside the brackets: a mention is the name itself.
-The build is deterministic: same sources, same bytes.
+`holdout` marks a narrative kept out of engine development (scored first); `no_subject` says the text has
+no subject child (inspection reports), otherwise exactly one person must be the subject child.
+The build is deterministic: same sources, same bytes, and validates every block (see `validate`).
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ import argparse
 import json
 import re
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+TITLES = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "DC", "DS", "PC", "Sgt", "Uncle", "Baby"}
+FLAGS = {"holdout", "no_subject"}
 MARK = re.compile(r"\[\[(?P<pid>p\d+)(?P<kind>[:~])(?P<pm>[^\]]+)\]\]|\{\{keep:(?P<keep>[^}]+)\}\}")
 
 
@@ -59,8 +64,8 @@ def strip_markup(marked: str) -> tuple[str, list[dict], list[dict]]:
 
 def parse_block(header: str, lines: list[str], where: str) -> dict:
     parts = [p.strip() for p in header[3:].split("|")]
-    if len(parts) != 2 or not parts[0]:
-        raise SourceError(f"{where}: header must be '### <id> | <style>'")
+    if len(parts) < 2 or not parts[0] or not set(parts[2:]) <= FLAGS:
+        raise SourceError(f"{where}: header must be '### <id> | <style> [| holdout] [| no_subject]'")
     people, body = [], []
     for line in lines:
         if line.startswith("@") and not body:
@@ -73,17 +78,42 @@ def parse_block(header: str, lines: list[str], where: str) -> dict:
         text, mentions, keeps = strip_markup(marked)
     except SourceError as err:
         raise SourceError(f"{where} {parts[0]}: {err}") from None
-    known = {p["id"] for p in people}
-    unknown = sorted({m["person"] for m in mentions} - known)
-    if unknown:
-        raise SourceError(f"{where} {parts[0]}: mentions of undeclared people {unknown}")
-    unmentioned = sorted(known - {m["person"] for m in mentions})
-    if unmentioned:
-        raise SourceError(f"{where} {parts[0]}: declared but never mentioned {unmentioned}")
-    if sum(p["is_subject_child"] for p in people) > 1:
-        raise SourceError(f"{where} {parts[0]}: more than one subject child")
-    return {"id": parts[0], "style": parts[1], "text": text, "people": people,
-            "mentions": mentions, "keep": keeps}
+    narrative = {"id": parts[0], "style": parts[1], "holdout": "holdout" in parts[2:], "text": text,
+                 "people": people, "mentions": mentions, "keep": keeps}
+    problems = validate(narrative, no_subject="no_subject" in parts[2:])
+    if problems:
+        raise SourceError(f"{where} {parts[0]}: " + "; ".join(problems))
+    return narrative
+
+
+def validate(n: dict, no_subject: bool = False) -> list[str]:
+    """Everything a second reader relies on: what the markup says matches the text it came from."""
+    problems = []
+    ids = [p["id"] for p in n["people"]]
+    if len(ids) != len(set(ids)):
+        problems.append("a person id is declared twice")
+    known, said = set(ids), {m["person"] for m in n["mentions"]}
+    if said - known:
+        problems.append(f"mentions of undeclared people {sorted(said - known)}")
+    if known - said:
+        problems.append(f"declared but never mentioned {sorted(known - said)}")
+    subjects = sum(p["is_subject_child"] for p in n["people"])
+    if subjects != (0 if no_subject else 1):
+        problems.append(f"{subjects} subject children ({'none' if no_subject else 'exactly one'} expected)")
+    spans = sorted([(m["start"], m["end"]) for m in n["mentions"]] + [(k["start"], k["end"]) for k in n["keep"]])
+    if any(b[0] < a[1] for a, b in pairwise(spans)):
+        problems.append("overlapping spans")
+    for s, e in spans:
+        surface = n["text"][s:e]
+        if not surface or surface != surface.strip():
+            problems.append(f"span with outer white space at {s}")
+        if (s > 0 and n["text"][s - 1].isalnum()) or (e < len(n["text"]) and n["text"][e].isalnum()):
+            problems.append(f"span cuts a word at {s}")
+    for m in n["mentions"]:
+        first = n["text"][m["start"]:m["end"]].split()[0]
+        if first in TITLES and not m["existing_label"]:
+            problems.append(f"title inside a mention at {m['start']}")
+    return problems
 
 
 def parse_source(content: str, where: str) -> list[dict]:

@@ -6,12 +6,14 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from casereview.config import RedactConfig, load_config
 from casereview.contracts import Document, Redaction
 from casereview.redact.lists import RedactionLists, load_lists
 from casereview.redact.names import Mention, NameFinder, Person, mention_counts, propagate
 from casereview.redact.spans import OffsetMap, Span, merge_overlapping
+from casereview.settings import RESOURCES_DIR
 
 log = logging.getLogger(__name__)
 
@@ -244,19 +246,25 @@ def join_adjacent(finder: NameFinder, spans: list[Span]) -> list[Span]:
 
 
 def pseudonyms(people: list[Person], spans: list[Span], params: RedactConfig, finder: NameFinder) -> dict:
-    """[PERSON n] by order of first appearance; the review's subject gets the subject label ("Child A")."""
+    """[PERSON n] by order of first appearance; the review's subject gets the subject label ("Child A").
+    Labels the text already uses ("Child A", "[PERSON 1]") are never handed to another person."""
     mentions = [(s.start, s.end, s.person) for s in spans if s.label == "PERSON" and s.person is not None]
     counts = mention_counts(mentions)
     first_seen: dict[int, int] = {}
     for start, _, person in sorted(mentions):
         first_seen.setdefault(person, start)
-    subject = choose_subject(people, counts, params)
+    subject = cued_subject(finder.text, mentions) if params.subject == "most_frequent" else None
+    if subject is None:
+        subject = choose_subject(people, counts, params)
+    subject_label = free_label(params.subject_label, finder.text)
     labels, n = {}, 0
     for person in sorted(first_seen, key=first_seen.__getitem__):
         if person == subject:
-            labels[person] = params.subject_label
+            labels[person] = subject_label
         else:
             n += 1
+            while label_in_text(params.person_label.format(n=n), finder.text):
+                n += 1
             labels[person] = params.person_label.format(n=n)
     return labels
 
@@ -270,6 +278,38 @@ def choose_subject(people: list[Person], counts, params: RedactConfig) -> int | 
         for index, person in enumerate(people):
             if wanted & person.tokens:
                 return index
+    return None
+
+
+def label_in_text(label: str, text: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(label) + r"(?!\w)", text) is not None
+
+
+def free_label(label: str, text: str) -> str:
+    """ "Child A" already in the text (an earlier pseudonymisation) -> "Child B", and so on."""
+    match = re.fullmatch(r"(.*\s)([A-Y])", label)
+    while match and label_in_text(label, text):
+        label = match.group(1) + chr(ord(match.group(2)) + 1)
+        match = re.fullmatch(r"(.*\s)([A-Y])", label)
+    return label
+
+
+@lru_cache(maxsize=1)
+def subject_cue_pattern() -> re.Pattern:
+    path = RESOURCES_DIR / "redaction" / "subject_cues.txt"
+    cues = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cues) + r")\s+", re.IGNORECASE)
+
+
+def cued_subject(text: str, mentions: list[tuple[int, int, int]]) -> int | None:
+    """The person named straight after "this review concerns" / "the death of", if the text says so."""
+    starts = {start: person for start, _, person in mentions}
+    for match in subject_cue_pattern().finditer(text):
+        at = match.end()
+        near = [start for start in starts if at <= start <= at + 5]  # room for a title: "of Ms ..."
+        if near:
+            return starts[min(near)]
     return None
 
 
