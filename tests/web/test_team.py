@@ -290,6 +290,45 @@ def test_the_item_page_and_json_are_blind_for_a_second_checker(env, team):
     assert qa2.get(f"/api/items/{pk}").json()["verified"]["by"] == "qa1"
 
 
+def test_the_audit_trail_and_label_export_stay_blind_for_a_second_checker(env, team):
+    qa1, qa2 = team["qa1"], team["qa2"]
+    pk = pks(env)["doc-001-r1"]
+    verify(qa1, pk, "tools", ["neglect"])
+    # qa2 waits to check it blind: every way of reading the trail withholds its labels and comments ...
+    mine = [e for e in qa2.get("/api/audit").json() if e["item_pk"] == pk]
+    assert mine and all(e["withheld"] and e["before"] is None and e["after"] is None for e in mine)
+    paged = [e for e in qa2.get("/api/audit?limit=50").json() if e["item_pk"] == pk]
+    assert paged and all(e.get("withheld") for e in paged)
+    assert all(e.get("withheld") for e in qa2.get(f"/api/items/{pk}/audit").json())
+    download = qa2.get("/api/audit?format=jsonl").text
+    assert '"tools"' not in download and "neglect" not in download
+    assert "tools" not in qa2.get("/audit/export.csv").text
+    page = qa2.get("/audit").text
+    assert "waits for your blind second check" in page and "Tools" not in page
+    # ... and the label export leaves the item out; for the first verifier nothing is withheld.
+    exported = qa2.get("/api/export/labels").json()
+    assert not [r for r in exported if r["scie"] == "tools"]
+    assert [r for r in qa1.get("/api/export/labels").json() if r["scie"] == "tools"]
+    assert not [e for e in qa1.get("/api/audit").json() if e.get("withheld")]
+    # Once checked, the trail is whole again for qa2.
+    second_check(qa2, pk, "tools")
+    assert not [e for e in qa2.get("/api/audit").json() if e.get("withheld")]
+
+
+def test_a_label_change_after_the_second_check_voids_it(env, team):
+    qa1, qa2 = team["qa1"], team["qa2"]
+    pk = pks(env)["doc-001-r1"]
+    verify(qa1, pk, "tools", [])
+    second_check(qa2, pk, "tools")
+    verify(qa1, pk, "tools", [])  # re-confirming the same label keeps the check
+    assert qa1.get("/api/agreement").json()["people"]["n"] == 1
+    verify(qa1, pk, "human_reasoning", [])  # a correction: the check compared with the label now gone
+    assert qa1.get("/api/agreement").json()["people"]["n"] == 0
+    void = [e for e in qa1.get(f"/api/items/{pk}/audit").json() if e["action"] == "second_void"]
+    assert len(void) == 1 and void[0]["before"]["by"] == "qa2" and "changed" in void[0]["comment"]
+    assert [w["pk"] for w in qa2.get("/api/second").json()["items"]] == [pk]
+
+
 def test_undo_of_the_first_label_voids_the_second_check_and_requeues_it(env, team):
     qa1, qa2 = team["qa1"], team["qa2"]
     pk = pks(env)["doc-001-r1"]

@@ -123,6 +123,9 @@ def apply_label(session: Session, item: ItemRow, user: User, *, action: str,
         record("comment", item.comment, comment)
     if not events:  # re-confirming an already verified item is still worth recording
         record("status", old_status, "verified")
+    elif not first and (new_scie != old_scie or new_themes != old_themes):
+        # The second check was compared with the label now replaced: it goes back to the blind queue.
+        void_second_check(session, item, user=user, reason="the first label changed after the second check")
     before, version_before = label_state(item), item.version
     item.status = "verified"
     item.verified_scie = new_scie

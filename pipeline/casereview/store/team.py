@@ -139,6 +139,24 @@ def blind_for(item: ItemRow, user: User) -> bool:
             and item.second_by is None and item.verified_by != user.name)
 
 
+def blind_item_pks(session: Session, user: User) -> frozenset[int]:
+    """The items waiting for this user's blind second check (see `blind_for`), as a set of primary keys."""
+    if user.role not in LABELLERS:
+        return frozenset()
+    return frozenset(session.scalars(second_queue_select(user).with_only_columns(ItemRow.pk)))
+
+
+def withhold_blind(rows: list[dict[str, Any]], blind: frozenset[int]) -> list[dict[str, Any]]:
+    """Audit rows with the labels and comments of items waiting for the reader's blind second check taken
+    out: the trail would otherwise tell them the first person's (and the model's) label."""
+    if not blind:
+        return rows
+    for row in rows:
+        if row.get("item_pk") in blind:
+            row.update(before=None, after=None, comment=None, withheld=True)
+    return rows
+
+
 def second_queue(session: Session, user: User) -> list[ItemRow]:
     """Items waiting for a blind second check that this user may do (anyone but the first verifier)."""
     return list(session.scalars(second_queue_select(user)))

@@ -20,6 +20,7 @@ from casereview.store.audit import (
 )
 from casereview.store.documents import document_names
 from casereview.store.models import User
+from casereview.store.team import blind_item_pks, withhold_blind
 from casereview.web.deps import DB, Reader, page, require
 from casereview.web.policy import allowed
 
@@ -99,6 +100,7 @@ def form_values(request: Request) -> dict[str, str]:
 @router.get("/audit", response_class=HTMLResponse)
 def audit_html(request: Request, flt: Filters, db: DB, user: Reader, before: Before = None):
     result = audit_page(db, flt, before, PAGE_SIZE)
+    withhold_blind(result.rows, blind_item_pks(db, user))
     users, actions = audit_users_and_actions(db)
     fq = urlencode({k: v for k, v in form_values(request).items() if v})
     return page(
@@ -118,8 +120,8 @@ def audit_html(request: Request, flt: Filters, db: DB, user: Reader, before: Bef
 
 
 @router.get("/audit/export.{fmt}")
-def audit_export(fmt: str, flt: Filters, db: DB, _user: Annotated[User, Depends(require("read_labels"))]):
-    return audit_download(audit_filtered(db, flt), fmt)
+def audit_export(fmt: str, flt: Filters, db: DB, user: Annotated[User, Depends(require("read_labels"))]):
+    return audit_download(withhold_blind(audit_filtered(db, flt), blind_item_pks(db, user)), fmt)
 
 
 @router.get("/api/audit")
@@ -134,11 +136,13 @@ def api_audit(
 ):
     """A list of events. Without `limit` or `before`: oldest first (at most the newest 10,000). With either:
     newest first, one page, and the `before` of the next page in the X-Next-Before header and a Link."""
+    blind = blind_item_pks(db, user)
     if format in ("csv", "jsonl"):
-        return audit_download(audit_filtered(db, flt), format)
+        return audit_download(withhold_blind(audit_filtered(db, flt), blind), format)
     if before is None and limit is None:
-        return audit_filtered(db, flt, limit=API_CAP)
+        return withhold_blind(audit_filtered(db, flt, limit=API_CAP), blind)
     result = audit_page(db, flt, before, limit or PAGE_SIZE)
+    withhold_blind(result.rows, blind)
     headers = {"X-Total-Count": str(result.total)}
     if result.before is not None:
         query = urlencode({**flt.as_query(), "before": result.before, "limit": limit or PAGE_SIZE})

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from casereview.store.export import label_records
 from casereview.store.models import User
+from casereview.store.team import blind_item_pks
 from casereview.web.deps import DB, require
 
 router = APIRouter()
@@ -17,8 +18,9 @@ Reader = Annotated[User, Depends(require("read_labels"))]
 
 
 @router.get("/export/labels.jsonl")
-def export_labels(db: DB, _user: Reader):
-    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in label_records(db, "verified"))
+def export_labels(db: DB, user: Reader):
+    records = label_records(db, "verified", blind_item_pks(db, user))
+    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     return Response(
         body,
         media_type="application/x-ndjson",
@@ -27,5 +29,5 @@ def export_labels(db: DB, _user: Reader):
 
 
 @router.get("/api/export/labels")
-def api_export_labels(db: DB, _user: Reader) -> list[dict[str, Any]]:
-    return label_records(db, "verified")
+def api_export_labels(db: DB, user: Reader) -> list[dict[str, Any]]:
+    return label_records(db, "verified", blind_item_pks(db, user))

@@ -14,7 +14,7 @@ from casereview.store.errors import ConflictError, NeedsConfirmation, NothingToU
 from casereview.store.labels import apply_label, previous_verification, undo_last, undoable_changes
 from casereview.store.models import ItemRow, User
 from casereview.store.queue import QueueFilter, neighbours, position, queue_count
-from casereview.store.team import blind_for
+from casereview.store.team import blind_for, withhold_blind
 from casereview.web.deps import CSRF, DB, ItemPk, ItemViewer, Reader, WebContext, get_ctx, page, require
 from casereview.web.policy import allowed
 from casereview.web.render import context_html
@@ -275,6 +275,6 @@ def undo_post(
 
 
 @router.get("/api/items/{pk}/audit")
-def api_item_audit(pk: ItemPk, db: DB, _user: Reader) -> list[dict[str, Any]]:
-    get_item(db, pk)
-    return audit_rows(db, pk)
+def api_item_audit(pk: ItemPk, db: DB, user: Reader) -> list[dict[str, Any]]:
+    item = get_item(db, pk)
+    return withhold_blind(audit_rows(db, pk), frozenset({pk}) if blind_for(item, user) else frozenset())
