@@ -132,6 +132,11 @@ def test_blind_item_page_undo_voids_second_check_status_choices_and_logout(serve
     assert qa2.get_by_text("Model's suggestion").count() == 0
     assert qa2.locator(".badge, .score, strong.evidence, input:checked").count() == 0
     assert "qa1" not in qa2.locator("main").inner_text()
+    # Nor does the audit trail give the first label away while the check waits.
+    qa2.goto(f"{base}/audit?item={pk}")
+    expect(qa2.locator("main table")).to_contain_text("waits for your blind second check")
+    qa2.goto(f"{base}/second/{pk}")
+    qa2.wait_for_load_state()
     qa2.keyboard.press("4")  # tools, blind
     qa2.keyboard.press("s")
     qa2.wait_for_url(lambda u: f"/second/{pk}" not in u or "msg=" in u)
