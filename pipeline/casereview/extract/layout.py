@@ -62,7 +62,44 @@ def build_lines(words: list[Word]) -> list[Line]:
             by_row[int(best[-1].middle // 4)].remove(best)
         best.append(word)
         by_row.setdefault(row, []).append(best)
-    return [_line_from(chain) for chain in chains]
+    return [_line_from(chain) for chain in _join_markers(chains)]
+
+
+# A list marker on its own: "1.", "10)", "(a)", "iv.", "R3", "•", a symbol-font glyph.
+_MARKER = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.):]?|\(?[a-zA-Z][.)]|\([a-zA-Z]\)|\(?[ivxIVX]{1,5}[.)]"
+                     r"|R\d{1,3}[.:]?)$")
+_MARKER_GAP = 6.0  # widest gap, in font sizes, between a hanging list marker and its text
+
+
+def is_marker_word(text: str) -> bool:
+    return bool(_MARKER.match(text)) or (len(text) == 1 and is_bullet_glyph(text))
+
+
+def _join_markers(chains: list[list[Word]]) -> list[list[Word]]:
+    """A list marker set in a hanging indent ("1." then a tab stop) is a chain of its own: put it at the
+    head of the text on its baseline, as a reader does."""
+    lone = [c for c in chains if len(c) == 1 and is_marker_word(c[0].text)]
+    if not lone:
+        return chains
+    starts = sorted((c for c in chains if len(c) > 1 or not is_marker_word(c[0].text)), key=lambda c: c[0].x0)
+    taken: set[int] = set()
+    for marker in lone:
+        word = marker[0]
+        target = None
+        for chain in starts:
+            head = chain[0]
+            if head.x0 <= word.x1 or id(chain) in taken:
+                continue
+            if head.x0 - word.x1 > _MARKER_GAP * max(head.size, word.size):
+                break
+            if abs(head.middle - word.middle) < 0.45 * max(head.size, word.size):
+                target = chain
+                break
+        if target is not None:
+            taken.add(id(target))
+            target.insert(0, word)
+            marker.clear()
+    return [c for c in chains if c]
 
 
 def _line_from(words: list[Word]) -> Line:
@@ -74,17 +111,29 @@ def _line_from(words: list[Word]) -> Line:
 
 
 _BULLET_GLYPHS = set("•●▪■◦‣∙·○▶►✓*-–")
+_DASHES = set("-–—*")
+
+
+def is_bullet_glyph(char: str) -> bool:
+    """A character that only ever marks a list entry: a symbol-font glyph (private-use code points), a
+    geometric shape, an arrow or a dingbat. Dashes and asterisks are text too, so they are not."""
+    code = ord(char)
+    return (0xF000 <= code <= 0xF0FF or 0x25A0 <= code <= 0x25FF or 0x2700 <= code <= 0x27BF
+            or 0x2190 <= code <= 0x21FF or char in "•‣∙·⁃◦") and char not in _DASHES
 
 
 def _is_list_bullet(words: list[Word]) -> bool:
-    """A list bullet is drawn from a symbol font (private-use code points) or in another size than the
-    text after it; a bullet character typed into the text itself is part of the text."""
+    """A list bullet is a bullet glyph at the head of a line, or a dash set in another size than the text
+    after it or apart from it by more than a space; a dash typed into the text itself is part of it."""
     first = words[0].text
-    if len(first) != 1:
+    if len(first) != 1 or len(words) < 2:
         return False
-    if "\uf000" <= first <= "\uf0ff":
+    if is_bullet_glyph(first):
         return True
-    return first in _BULLET_GLYPHS and len(words) > 1 and abs(words[0].size - words[1].size) > 0.5
+    if first not in _BULLET_GLYPHS:
+        return False
+    gap = words[1].x0 - words[0].x1
+    return abs(words[0].size - words[1].size) > 0.5 or gap > 0.9 * words[1].size
 
 
 def _finish_line(line: Line) -> None:
