@@ -225,13 +225,14 @@ def _extract(path: Path, pdf: pdfium.PdfDocument, doc_id: str, source: Source,
     blocks = structure.build_blocks(lines, body_size, layout.line_pitch(lines))
     text = structure.assemble(blocks, structure.document_vocabulary(lines))
     blocks = [b for b in blocks if b.text.strip()]
+    sections = structure.find_sections(blocks, len(text))  # sets the heading levels find_items keeps to
     return Document(
         id=doc_id,
         source=source,
         status="ok",
         text=text,
         pages=structure.page_spans(blocks, len(glyph_pages)),
-        sections=structure.find_sections(blocks, len(text)),
+        sections=sections,
         items=structure.find_items(blocks, doc_id),
     )
 
