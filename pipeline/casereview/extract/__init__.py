@@ -20,6 +20,7 @@ import pypdfium2.raw as pdfium_c
 from casereview.config import ExtractConfig, load_config
 from casereview.contracts import Document, Source
 from casereview.extract import layout, structure
+from casereview.extract.contents import find_contents
 from casereview.extract.glyphs import PageGlyphs, PageTooLarge, read_page
 from casereview.extract.limits import OverBudget, check_streams
 from casereview.extract.tables import find_tables, outside_tables
@@ -221,8 +222,10 @@ def _extract(path: Path, pdf: pdfium.PdfDocument, doc_id: str, source: Source,
     pages = _page_lines(glyph_pages)
     body_size = layout.body_font_size([lines for _, lines in pages])
     kept = layout.remove_furniture(pages, body_size)
+    contents_pages, entries = find_contents(kept, len(glyph_pages))
     lines = [line for page_lines in kept for line in page_lines]
     blocks = structure.build_blocks(lines, body_size, layout.line_pitch(lines))
+    structure.refine_headings(blocks, entries, contents_pages)
     text = structure.assemble(blocks, structure.document_vocabulary(lines))
     blocks = [b for b in blocks if b.text.strip()]
     sections = structure.find_sections(blocks, len(text))  # sets the heading levels find_items keeps to

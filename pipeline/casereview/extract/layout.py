@@ -29,6 +29,7 @@ class Line:
     table_rows: list[str] | None = None  # a ruled table, kept whole as tab-separated rows
     bullet: bool = False          # starts with a list bullet (not a bullet character used in the text)
     marker_font: bool = False     # the first word is set in another size than the rest: a list marker
+    contents: bool = False        # on a contents page: never a heading
     words: list[Word] = field(default_factory=list, repr=False)
 
     @property
@@ -139,7 +140,8 @@ def _is_list_bullet(words: list[Word]) -> bool:
 def _finish_line(line: Line) -> None:
     line.words.sort(key=lambda w: w.x0)
     line.bullet = _is_list_bullet(line.words)
-    line.marker_font = len(line.words) > 1 and abs(line.words[0].size - line.words[1].size) > 0.5
+    line.marker_font = len(line.words) > 1 and abs(line.words[0].size - line.words[1].size) > 0.5 and \
+        (line.bullet or is_marker_word(line.words[0].text))
     line.text = _join_words(line.words)
     # The line's style is its text's, not that of a list marker set in another font.
     styled = line.words[1:] if line.marker_font else line.words

@@ -9,6 +9,7 @@ from functools import lru_cache
 import yaml
 
 from casereview.contracts import Item, ItemKind, Page, Section
+from casereview.extract.contents import Entry, heading_rules, normal
 from casereview.extract.layout import Line
 from casereview.settings import RESOURCES_DIR
 
@@ -26,6 +27,7 @@ class Block:
     lines: list[Line]
     text: str = ""
     level: int = 0
+    contents_level: int | None = None  # the level the contents page gives this heading
     marker: str | None = None     # the list number ("3", "2.1") or sub-point letter
     marker_kind: str | None = None  # number | bullet | sub | labelled
     labelled_kind: str | None = None
@@ -51,8 +53,12 @@ def item_rules() -> dict:
 # -- lines to blocks -----------------------------------------------------------------------------------
 
 
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
 def is_heading_line(line: Line, body_size: float) -> bool:
-    if line.is_table or len(line.text) > 160:
+    # A page number, a lone figure or mark, or a contents-page line is never a heading.
+    if line.is_table or line.contents or len(line.text) > 160 or not _LETTERS.search(line.text):
         return False
     words = line.text.split()
     if line.size >= body_size * 1.12 and len(words) <= 30:
@@ -79,11 +85,43 @@ def build_blocks(lines: list[Line], body_size: float, pitch: float) -> list[Bloc
     return blocks
 
 
+def _open_ending(text: str) -> bool:
+    words = text.split()
+    return bool(words) and words[-1].lower() in heading_rules()["_open_endings"]
+
+
+def refine_headings(blocks: list[Block], entries: list[Entry], contents_pages: set[int]) -> None:
+    """Headings from the contents page and the cover: a block whose text is a contents entry is a heading
+    (with the entry's level); a heading-like block before the contents page that the contents do not
+    list, or on a cover page with no contents, is the document's title matter, not a section; a fragment
+    (a heading block starting in lower case) is not a heading."""
+    levels = {normal(e.title): e.level for e in entries}
+    first_contents = min(contents_pages) if contents_pages else None
+    first_body = next((i for i, b in enumerate(blocks) if b.kind == "paragraph" and len(b.lines) > 1), len(blocks))
+    for index, block in enumerate(blocks):
+        if block.kind == "table" or block.lines[0].contents:
+            continue
+        key = normal(" ".join(ln.text for ln in block.lines))
+        page = block.lines[0].page
+        if key in levels:
+            block.kind, block.level = "heading", levels[key]
+            block.contents_level = levels[key]
+            continue
+        if block.kind != "heading":
+            continue
+        numbered = bool(_HEADING_NUMBER.match(block.lines[0].text))
+        if (first_contents is not None and page < first_contents and not numbered) or (first_contents is None and page == 1 and index < first_body and not numbered) or block.lines[0].text[:1].islower():
+            block.kind = "paragraph"
+
+
 def _continues(block: Block, previous: Line, line: Line, pitch: float) -> bool:
     """Does this line carry on the block that the previous line belongs to?"""
     if block.kind == "heading":
+        # A title over two lines goes on in another weight only where a line cannot stand alone: one that
+        # starts in lower case ("and", "board") or follows a line left open ("... help and").
+        carried = line.text[:1].islower() or _open_ending(previous.text)
         return (previous.page == line.page and abs(previous.size - line.size) < 0.5
-                and previous.bold == line.bold and 0 < line.top - previous.top < 1.6 * line.size)
+                and (previous.bold == line.bold or carried) and 0 < line.top - previous.top < 1.6 * line.size)
     starts_entry = bool(line.bullet or _SUB_POINT.match(line.text) or _R_NUMBER.match(line.text)
                         or item_rules()["_labelled"].match(line.text))
     if _NUMBER.match(line.text) and (line.marker_font or _SENTENCE_END.search(previous.text)
@@ -233,6 +271,8 @@ def page_spans(blocks: list[Block], page_count: int) -> list[Page]:
 
 
 def heading_level(block: Block, size_rank: dict[float, int]) -> int:
+    if block.contents_level is not None:
+        return block.contents_level
     numbering = _HEADING_NUMBER.match(block.text)
     if numbering and re.fullmatch(r"\d+(?:\.\d+)*", numbering.group(1)):
         return numbering.group(1).count(".") + 1
@@ -241,8 +281,17 @@ def heading_level(block: Block, size_rank: dict[float, int]) -> int:
 
 def find_sections(blocks: list[Block], text_length: int) -> list[Section]:
     headings = [b for b in blocks if b.kind == "heading" and b.text]
-    sizes = sorted({b.lines[0].size for b in headings}, reverse=True)
-    size_rank = {size: rank + 1 for rank, size in enumerate(sizes)}
+    sizes = sorted({b.lines[0].size for b in headings if b.contents_level is None}, reverse=True)
+    # Headings the contents page lists take its levels; the others rank by size below the sizes of listed
+    # headings that are as large or larger.
+    listed = {}
+    for b in headings:
+        if b.contents_level is not None:
+            listed[b.lines[0].size] = max(listed.get(b.lines[0].size, 0), b.contents_level)
+    size_rank = {}
+    for rank, size in enumerate(sizes):
+        above = [level for listed_size, level in listed.items() if listed_size >= size - 0.25]
+        size_rank[size] = (max(above) + (0 if size in listed else 1)) if above else rank + 1
     sections: list[Section] = []
     for block in headings:
         block.level = heading_level(block, size_rank)
