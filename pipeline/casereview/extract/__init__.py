@@ -225,7 +225,7 @@ def _extract(path: Path, pdf: pdfium.PdfDocument, doc_id: str, source: Source,
     contents_pages, entries = find_contents(kept, len(glyph_pages))
     lines = [line for page_lines in kept for line in page_lines]
     blocks = structure.build_blocks(lines, body_size, layout.line_pitch(lines))
-    structure.refine_headings(blocks, entries, contents_pages)
+    structure.refine_headings(blocks, entries, contents_pages, body_size)
     text = structure.assemble(blocks, structure.document_vocabulary(lines))
     blocks = [b for b in blocks if b.text.strip()]
     sections = structure.find_sections(blocks, len(text))  # sets the heading levels find_items keeps to

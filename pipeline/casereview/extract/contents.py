@@ -91,7 +91,8 @@ def _ascending(rows: list[_Row]) -> bool:
 def _rows(lines: list[Line], page_count: int) -> list[_Row]:
     """Contents entries: a title and the page number on its last line (set at the right margin as a line of
     its own, or after dot leaders); a title that runs over two lines is one entry."""
-    lines = sorted(lines, key=lambda ln: (ln.top, ln.x0))
+    lines = sorted((ln for ln in lines if normal(ln.text) not in heading_rules()["_contents_titles"]),
+                   key=lambda ln: (ln.top, ln.x0))
     numbers = [ln for ln in lines if _NUMBER_ONLY.match(ln.text.strip()) and int(ln.text) <= page_count + 10]
     texts = [ln for ln in lines if ln not in numbers]
     refs: dict[int, int] = {}

@@ -28,6 +28,7 @@ class Block:
     text: str = ""
     level: int = 0
     contents_level: int | None = None  # the level the contents page gives this heading
+    aside: bool = False  # set beside a heading on its baseline (a grade box): never a heading
     marker: str | None = None     # the list number ("3", "2.1") or sub-point letter
     marker_kind: str | None = None  # number | bullet | sub | labelled
     labelled_kind: str | None = None
@@ -76,6 +77,15 @@ def build_blocks(lines: list[Line], body_size: float, pitch: float) -> list[Bloc
             continue
         kind = "heading" if is_heading_line(line, body_size) else "paragraph"
         current = blocks[-1] if blocks else None
+        if previous is not None and current is not None and current.kind == "heading" and _beside(previous, line):
+            # A label set beside a heading on its baseline (a grade box, "Good") is not part of the heading,
+            # nor a heading; the heading's next line carries on the heading.
+            # Two heading-like lines side by side on one baseline are a row of a table with no rules.
+            if len(current.lines) == 1 and abs(line.top - previous.top) < 0.2 * line.size:
+                current.kind = "paragraph"
+            blocks.insert(len(blocks), Block(kind="paragraph", lines=[line], aside=True))
+            blocks[-1], blocks[-2] = blocks[-2], blocks[-1]
+            continue
         if current is not None and previous is not None and current.kind == kind and \
                 _continues(current, previous, line, pitch):
             current.lines.append(line)
@@ -85,12 +95,18 @@ def build_blocks(lines: list[Line], body_size: float, pitch: float) -> list[Bloc
     return blocks
 
 
+def _beside(previous: Line, line: Line) -> bool:
+    return previous.page == line.page and previous.column == line.column and \
+        abs(line.top - previous.top) < 0.8 * line.size and line.x0 > previous.x1 + 2 * line.size
+
+
 def _open_ending(text: str) -> bool:
     words = text.split()
     return bool(words) and words[-1].lower() in heading_rules()["_open_endings"]
 
 
-def refine_headings(blocks: list[Block], entries: list[Entry], contents_pages: set[int]) -> None:
+def refine_headings(blocks: list[Block], entries: list[Entry], contents_pages: set[int],
+                    body_size: float = 0.0) -> None:
     """Headings from the contents page and the cover: a block whose text is a contents entry is a heading
     (with the entry's level); a heading-like block before the contents page that the contents do not
     list, or on a cover page with no contents, is the document's title matter, not a section; a fragment
@@ -99,7 +115,7 @@ def refine_headings(blocks: list[Block], entries: list[Entry], contents_pages: s
     first_contents = min(contents_pages) if contents_pages else None
     first_body = next((i for i, b in enumerate(blocks) if b.kind == "paragraph" and len(b.lines) > 1), len(blocks))
     for index, block in enumerate(blocks):
-        if block.kind == "table" or block.lines[0].contents:
+        if block.kind == "table" or block.lines[0].contents or block.aside:
             continue
         key = normal(" ".join(ln.text for ln in block.lines))
         page = block.lines[0].page
@@ -107,11 +123,25 @@ def refine_headings(blocks: list[Block], entries: list[Entry], contents_pages: s
             block.kind, block.level = "heading", levels[key]
             block.contents_level = levels[key]
             continue
+        if block.kind == "paragraph" and _standalone_title(block, body_size) and index >= first_body:
+            block.kind = "heading"
         if block.kind != "heading":
             continue
         numbered = bool(_HEADING_NUMBER.match(block.lines[0].text))
         if (first_contents is not None and page < first_contents and not numbered) or (first_contents is None and page == 1 and index < first_body and not numbered) or block.lines[0].text[:1].islower():
             block.kind = "paragraph"
+
+
+def _standalone_title(block: Block, body_size: float) -> bool:
+    """A line on its own in a font a little larger than the body's, short and with no full stop: a
+    sub-heading set without bold (the 1.12 size step for headings misses it)."""
+    if len(block.lines) != 1 or body_size <= 0:
+        return False
+    line = block.lines[0]
+    text = line.text.strip()
+    return (line.size >= body_size * 1.04 and not line.bullet and not line.contents
+            and len(text.split()) <= 12 and text[:1].isupper() and not _SENTENCE_END.search(text)
+            and bool(_LETTERS.search(text)))
 
 
 def _continues(block: Block, previous: Line, line: Line, pitch: float) -> bool:
@@ -276,26 +306,50 @@ def heading_level(block: Block, size_rank: dict[float, int]) -> int:
     numbering = _HEADING_NUMBER.match(block.text)
     if numbering and re.fullmatch(r"\d+(?:\.\d+)*", numbering.group(1)):
         return numbering.group(1).count(".") + 1
-    return size_rank.get(block.lines[0].size, len(size_rank) or 1)
+    return size_rank.get(_prominence(block), len(size_rank) or 1)
+
+
+def _prominence(block: Block) -> float:
+    """How much a heading stands out: its size, a bold one counted a step larger than a plain one."""
+    line = block.lines[0]
+    return round(line.size * (1.15 if line.bold else 1.0), 2)
+
+
+def _without_note_mark(block: Block) -> str:
+    """The title without a footnote mark set small after it ("... area²")."""
+    last = block.lines[-1]
+    words = last.words
+    if len(words) > 1 and words[-1].text.isdigit() and words[-1].size < 0.85 * last.size and \
+            block.text.endswith(words[-1].text):
+        return block.text[: -len(words[-1].text)].rstrip()
+    return block.text
 
 
 def find_sections(blocks: list[Block], text_length: int) -> list[Section]:
     headings = [b for b in blocks if b.kind == "heading" and b.text]
-    sizes = sorted({b.lines[0].size for b in headings if b.contents_level is None}, reverse=True)
-    # Headings the contents page lists take its levels; the others rank by size below the sizes of listed
-    # headings that are as large or larger.
-    listed = {}
+    sizes = sorted({_prominence(b) for b in headings if b.contents_level is None}, reverse=True)
+    # Headings the contents page lists take its levels; the others rank by prominence (size, bold) below
+    # the listed headings that are as prominent or more.
+    listed: dict[float, int] = {}
     for b in headings:
         if b.contents_level is not None:
-            listed[b.lines[0].size] = max(listed.get(b.lines[0].size, 0), b.contents_level)
+            listed[_prominence(b)] = max(listed.get(_prominence(b), 0), b.contents_level)
     size_rank = {}
     for rank, size in enumerate(sizes):
-        above = [level for listed_size, level in listed.items() if listed_size >= size - 0.25]
-        size_rank[size] = (max(above) + (0 if size in listed else 1)) if above else rank + 1
+        above = [(listed_size, level) for listed_size, level in listed.items() if listed_size >= size - 0.25]
+        if not above:
+            size_rank[size] = rank + 1
+        elif size in listed:
+            size_rank[size] = listed[size]
+        else:
+            nearest = min(listed_size for listed_size, _ in above)
+            between = sum(1 for other in sizes if size < other < nearest - 0.25)
+            size_rank[size] = max(level for _, level in above) + 1 + between
     sections: list[Section] = []
     for block in headings:
         block.level = heading_level(block, size_rank)
-        sections.append(Section(title=block.text, level=block.level, start=block.start, end=text_length))
+        sections.append(Section(title=_without_note_mark(block), level=block.level, start=block.start,
+                                end=text_length))
     for i, section in enumerate(sections):
         for later in sections[i + 1:]:
             if later.level <= section.level:

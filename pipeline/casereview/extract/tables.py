@@ -29,7 +29,7 @@ def find_tables(edges: list[dict], words: list[Word], page_number: int) -> list[
     tables = []
     for table_cells in plumber_table.cells_to_tables(cells):
         rows = _rows(table_cells, words)
-        if len(rows) < 2 or max(r.count("\t") for r in rows) < 1:
+        if len(rows) < 2 or max(r.count("\t") for r in rows) < 1 or _text_box(rows):
             continue  # a frame around a paragraph, or a one-column box: read it as text
         x0 = min(c[0] for c in table_cells)
         top = min(c[1] for c in table_cells)
@@ -38,6 +38,13 @@ def find_tables(edges: list[dict], words: list[Word], page_number: int) -> list[
         tables.append(Line(page=page_number, top=top, bottom=bottom, x0=x0, x1=x1, size=0.0, bold=False,
                            text="\n".join(rows), table_rows=rows))
     return tables
+
+
+def _text_box(rows: list[str]) -> bool:
+    """A box whose text is mostly in full-width cells (a titled panel around pages of prose) is a frame
+    around paragraphs, not a table: reading it as rows would run its paragraphs and headings together."""
+    spanning = sum(len(r) for r in rows if "\t" not in r)
+    return spanning > 400 and spanning > 0.5 * sum(len(r) for r in rows)
 
 
 def _rows(cells: list[tuple], words: list[Word]) -> list[str]:
