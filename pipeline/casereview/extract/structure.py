@@ -77,6 +77,17 @@ def build_blocks(lines: list[Line], body_size: float, pitch: float) -> list[Bloc
             continue
         kind = "heading" if is_heading_line(line, body_size) else "paragraph"
         current = blocks[-1] if blocks else None
+        if kind == "paragraph" and current is not None and current.kind == "heading" and previous is not None:
+            if not line.contents and not _LETTERS.search(line.text) and line.bold == previous.bold and \
+                    _continues(current, previous, line, pitch):
+                current.lines.append(line)  # "2023)" ending a title over two lines
+                previous = line
+                continue
+            if _lead_in(current, previous, line, body_size, pitch):
+                current.kind = "paragraph"  # a paragraph that opens in bold, not a heading above it
+                current.lines.append(line)
+                previous = line
+                continue
         if previous is not None and current is not None and current.kind == "heading" and _beside(previous, line):
             # A label set beside a heading on its baseline (a grade box, "Good") is not part of the heading,
             # nor a heading; the heading's next line carries on the heading.
@@ -93,6 +104,15 @@ def build_blocks(lines: list[Line], body_size: float, pitch: float) -> list[Bloc
             blocks.append(Block(kind=kind, lines=[line]))
         previous = line
     return blocks
+
+
+def _lead_in(block: Block, previous: Line, line: Line, body_size: float, pitch: float) -> bool:
+    """Bold text in the body's size that runs straight on into plain text (no space between, the sentence
+    not ended) opens a paragraph: it is no heading."""
+    return (previous.size < body_size * 1.12 and abs(line.size - previous.size) < 0.5
+            and previous.page == line.page and previous.column == line.column
+            and 0 < line.top - previous.top < 1.15 * pitch and line.x0 >= block.lines[0].x0 - 2
+            and not _SENTENCE_END.search(previous.text.rstrip()) and not line.bullet)
 
 
 def _beside(previous: Line, line: Line) -> bool:
@@ -127,9 +147,31 @@ def refine_headings(blocks: list[Block], entries: list[Entry], contents_pages: s
             block.kind = "heading"
         if block.kind != "heading":
             continue
+        if _prose(block, body_size):
+            block.kind = "paragraph"
+            continue
         numbered = bool(_HEADING_NUMBER.match(block.lines[0].text))
         if (first_contents is not None and page < first_contents and not numbered) or (first_contents is None and page == 1 and index < first_body and not numbered) or block.lines[0].text[:1].islower():
             block.kind = "paragraph"
+
+
+_INNER_SENTENCE = re.compile(r"[.!?][\"”’)]?\s+[A-Z]")
+
+
+def _prose(block: Block, body_size: float) -> bool:
+    """Bold sentences in the body's size (a call-out box, an editorial note) are not a heading: three lines
+    or more, a sentence ended inside, or a long line ending in a full stop; a bracketed note neither."""
+    text = " ".join(ln.text for ln in block.lines).strip()
+    if text[:1] in "[{" and len(text.split()) > 4:
+        return True
+    if block.lines[0].size >= body_size * 1.12:
+        return False
+    words = len(text.split())
+    first, last = block.lines[0], block.lines[-1]
+    centred = len(block.lines) > 1 and last.x0 > first.x0 + 3 * last.size and \
+        abs((last.x0 + last.x1) - (first.x0 + first.x1)) < 2 * last.size  # a centred call-out
+    return len(block.lines) >= 3 or (centred and words > 12) or (words > 12 and bool(_INNER_SENTENCE.search(text))) or \
+        (words > 20 and text.endswith("."))
 
 
 def _standalone_title(block: Block, body_size: float) -> bool:
