@@ -30,6 +30,7 @@ class Line:
     bullet: bool = False          # starts with a list bullet (not a bullet character used in the text)
     marker_font: bool = False     # the first word is set in another size than the rest: a list marker
     contents: bool = False        # on a contents page: never a heading
+    drawn_bullet: bool = False    # a bullet drawn as a shape before the line (not a character of it)
     words: list[Word] = field(default_factory=list, repr=False)
 
     @property
@@ -139,7 +140,7 @@ def _is_list_bullet(words: list[Word]) -> bool:
 
 def _finish_line(line: Line) -> None:
     line.words.sort(key=lambda w: w.x0)
-    line.bullet = _is_list_bullet(line.words)
+    line.bullet = _is_list_bullet(line.words) or line.drawn_bullet
     line.marker_font = len(line.words) > 1 and abs(line.words[0].size - line.words[1].size) > 0.5 and \
         (line.bullet or is_marker_word(line.words[0].text))
     line.text = _join_words(line.words)
@@ -179,6 +180,22 @@ def _join_words(words: list[Word]) -> str:
 def _mostly_rtl(words: list[Word]) -> bool:
     letters = [c for w in words for c in w.text if c.isalpha()]
     return sum(1 for c in letters if is_rtl(ord(c))) * 2 > len(letters)
+
+
+def attach_marks(lines: list[Line], marks: list[tuple[float, float, float, float]]) -> None:
+    """A small shape drawn just left of a line's first word, on its first baseline, is that line's bullet."""
+    for _x0, top, x1, bottom in marks:
+        middle = (top + bottom) / 2
+        best = None
+        for line in lines:
+            if line.is_table or line.bullet:
+                continue
+            gap = line.x0 - x1
+            if 0 <= gap <= 3 * line.size and line.top - 1 <= middle <= line.bottom + 1 and \
+                    (best is None or gap < best.x0 - x1):
+                best = line
+        if best is not None:
+            best.bullet = best.drawn_bullet = True
 
 
 def find_gutter(lines: list[Line], width: float) -> float | None:

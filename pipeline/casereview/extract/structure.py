@@ -284,7 +284,7 @@ def assemble(blocks: list[Block], vocabulary: set[str]) -> str:
             texts = [ln.text for ln in block.lines]
             if block.kind == "paragraph":
                 _mark(block)
-                if block.lines[0].bullet:
+                if block.lines[0].bullet and not block.lines[0].drawn_bullet:
                     texts[0] = texts[0][len(block.lines[0].words[0].text):].lstrip()
             text = join_lines(texts, vocabulary)
             spans = _line_spans(block, offset, len(text))
