@@ -322,7 +322,8 @@ def body_font_size(pages: list[list[Line]]) -> float:
     sizes: Counter[float] = Counter()
     for lines in pages:
         for line in lines:
-            sizes[line.size] += len(line.text)
+            if not line.is_table:  # a table's pseudo-line has no size of its own
+                sizes[line.size] += len(line.text)
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 

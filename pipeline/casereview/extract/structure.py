@@ -44,8 +44,10 @@ def item_rules() -> dict:
     rules["_sections"] = [(re.compile(r["pattern"], re.IGNORECASE), r["kind"], bool(r.get("bullets")))
                           for r in rules["sections"]]
     labelled = "|".join(f"(?:{r['pattern']})" for r in rules["labelled"])
-    rules["_labelled"] = re.compile(rf"^({labelled})\s+(\d+(?:\.\d+)*)\s*[:.\-–—]\s*", re.IGNORECASE)
-    rules["_labelled_alone"] = re.compile(rf"^({labelled})\s+(\d+(?:\.\d+)*|[A-Z]\d*)\s*[:.\-–—]?$", re.IGNORECASE)
+    rules["_labelled"] = re.compile(rf"^(?P<label>{labelled})\s+(?P<number>\d+(?:\.\d+)*)\s*[:.\-–—]\s*",
+                                    re.IGNORECASE)
+    rules["_labelled_alone"] = re.compile(
+        rf"^(?P<label>{labelled})\s+(?P<number>\d+(?:\.\d+)*|[A-Z]\d*)\s*[:.\-–—]?$", re.IGNORECASE)
     rules["_labelled_kinds"] = [(re.compile(r["pattern"], re.IGNORECASE), r["kind"]) for r in rules["labelled"]]
     rules["_keep"] = set(rules.get("keep_hyphen_prefixes", []))
     return rules
@@ -129,11 +131,16 @@ def refine_headings(blocks: list[Block], entries: list[Entry], contents_pages: s
                     body_size: float = 0.0) -> None:
     """Headings from the contents page and the cover: a block whose text is a contents entry is a heading
     (with the entry's level); a heading-like block before the contents page that the contents do not
-    list, or on a cover page with no contents, is the document's title matter, not a section; a fragment
-    (a heading block starting in lower case) is not a heading."""
+    list, or the title matter of a cover with no contents page, is not a section; nor is a fragment (a
+    heading block starting in lower case) or bold prose."""
     levels = {normal(e.title): e.level for e in entries}
     first_contents = min(contents_pages) if contents_pages else None
     first_body = next((i for i, b in enumerate(blocks) if b.kind == "paragraph" and len(b.lines) > 1), len(blocks))
+    # With no contents page, page-1 headings above the first paragraph are title matter when one of them is
+    # set larger than every heading after them (the report's title, then its subtitle and dates).
+    cover = [b for b in blocks[:first_body] if b.kind == "heading" and b.lines[0].page == 1]
+    later = [_prominence(b) for b in blocks[first_body:] if b.kind == "heading"]
+    titled = bool(cover and later and max(_prominence(b) for b in cover) > max(later) + 0.5)
     for index, block in enumerate(blocks):
         if block.kind == "table" or block.lines[0].contents or block.aside:
             continue
@@ -147,11 +154,10 @@ def refine_headings(blocks: list[Block], entries: list[Entry], contents_pages: s
             block.kind = "heading"
         if block.kind != "heading":
             continue
-        if _prose(block, body_size):
-            block.kind = "paragraph"
-            continue
-        numbered = bool(_HEADING_NUMBER.match(block.lines[0].text))
-        if (first_contents is not None and page < first_contents and not numbered) or (first_contents is None and page == 1 and index < first_body and not numbered) or block.lines[0].text[:1].islower():
+        before_contents = first_contents is not None and page < first_contents
+        title_matter = first_contents is None and titled and page == 1 and index < first_body and \
+            not _HEADING_NUMBER.match(block.lines[0].text)
+        if _prose(block, body_size) or before_contents or title_matter or block.lines[0].text[:1].islower():
             block.kind = "paragraph"
 
 
@@ -310,9 +316,9 @@ def _mark(block: Block) -> None:
     first = block.lines[0].text
     labelled = item_rules()["_labelled"].match(first)
     if labelled:
-        block.marker, block.marker_kind = labelled.group(2), "labelled"
+        block.marker, block.marker_kind = labelled.group("number"), "labelled"
         block.labelled_kind = next(kind for rx, kind in item_rules()["_labelled_kinds"]
-                                   if rx.fullmatch(labelled.group(1)))
+                                   if rx.fullmatch(labelled.group("label")))
     elif (number := _NUMBER.match(first) or _R_NUMBER.match(first)):
         block.marker, block.marker_kind = number.group(1), "number"
     elif (sub := _SUB_POINT.match(first)):
@@ -461,8 +467,8 @@ def _labelled_heading(text: str) -> tuple[str, str] | None:
     match = item_rules()["_labelled_alone"].match(text.strip())
     if not match:
         return None
-    kind = next(kind for rx, kind in item_rules()["_labelled_kinds"] if rx.fullmatch(match.group(1)))
-    return match.group(2), kind
+    kind = next(kind for rx, kind in item_rules()["_labelled_kinds"] if rx.fullmatch(match.group("label")))
+    return match.group("number"), kind
 
 
 def _paragraph_item(state: _ListState, block: Block, doc_id: str) -> None:
