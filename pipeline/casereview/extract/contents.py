@@ -94,7 +94,8 @@ def _rows(lines: list[Line], page_count: int) -> list[_Row]:
     lines = sorted((ln for ln in lines if normal(ln.text) not in heading_rules()["_contents_titles"]),
                    key=lambda ln: (ln.top, ln.x0))
     numbers = [ln for ln in lines if _NUMBER_ONLY.match(ln.text.strip()) and int(ln.text) <= page_count + 10]
-    texts = [ln for ln in lines if ln not in numbers]
+    number_ids = {id(ln) for ln in numbers}  # by identity: comparing Lines field by field is slow
+    texts = [ln for ln in lines if id(ln) not in number_ids]
     refs: dict[int, int] = {}
     for number in numbers:
         beside = [t for t in texts if t.x1 < number.x0 and abs(t.top - number.top) < 0.5 * max(t.size, 1.0)]
@@ -106,7 +107,8 @@ def _rows(lines: list[Line], page_count: int) -> list[_Row]:
     for line in texts:
         ref = refs.get(id(line))
         title = line.text.strip()
-        if ref is None and (match := _ENTRY.match(title)) and int(match.group("page")) <= page_count + 10:
+        if ref is None and title[-1:].isdigit() and (match := _ENTRY.match(title)) and \
+                int(match.group("page")) <= page_count + 10:
             ref, title = int(match.group("page")), _LEADERS.sub("", match.group("title")).strip()
         if pending and (line.top - pending[-1].bottom > 1.2 * line.size or line.x0 < pending[0].x0 - 2):
             rows.append(_Row(pending, titles, None))
