@@ -15,7 +15,7 @@ from casereview.settings import RESOURCES_DIR
 
 _NUMBER = re.compile(r"^\(?(\d{1,3}(?:\.\d{1,3})*)(?:[.)]|(?=\s)(?<=\d\.\d)|(?<=\d\.\d\d))\s+(?=\S)")
 _R_NUMBER = re.compile(r"^(R\d{1,3}(?:\.\d{1,3})?)[.:)]?\s+(?=\S)")  # "R3 The partnership should ..."
-_SUB_POINT = re.compile(r"^\(?([a-z]|[ivx]{1,4})[.)]\s+(?=\S)")
+_SUB_POINT = re.compile(r"^(?:\(?([a-z]|[ivx]{1,4})[.)]|\(([A-Z]|[IVX]{1,4})\))\s+(?=\S)")
 _HEADING_NUMBER = re.compile(r"^(?:(?:part|section|chapter|appendix)\s+)?(\d+(?:\.\d+)*|[IVX]+|[A-Z])[.:)]?\s+",
                              re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.:;!?\"”’)]$")
@@ -99,6 +99,10 @@ def build_blocks(lines: list[Line], body_size: float, pitch: float) -> list[Bloc
             blocks.insert(len(blocks), Block(kind="paragraph", lines=[line], aside=True))
             blocks[-1], blocks[-2] = blocks[-2], blocks[-1]
             continue
+        if kind == "heading" and current is not None and current.kind == "paragraph" and previous is not None \
+                and line.bold and previous.bold and line.size < body_size * 1.12 and \
+                _continues(current, previous, line, pitch):
+            kind = "paragraph"  # a paragraph (or list entry) set all in bold goes on: its lines are no headings
         if current is not None and previous is not None and current.kind == kind and \
                 _continues(current, previous, line, pitch):
             current.lines.append(line)
@@ -322,7 +326,7 @@ def _mark(block: Block) -> None:
     elif (number := _NUMBER.match(first) or _R_NUMBER.match(first)):
         block.marker, block.marker_kind = number.group(1), "number"
     elif (sub := _SUB_POINT.match(first)):
-        block.marker, block.marker_kind = sub.group(1), "sub"
+        block.marker, block.marker_kind = sub.group(1) or sub.group(2), "sub"
     elif block.lines[0].bullet:
         block.marker_kind = "bullet"
 
@@ -457,9 +461,17 @@ def _enter_heading(state: _ListState, block: Block) -> None:
     state.title = block.text
     kind, bullets = item_kind_for_section(block.text)
     if kind:
-        state.kind, state.bullets, state.level, state.left = kind, bullets, block.level, block.lines[0].x0
+        state.kind, state.bullets, state.level, state.left = kind, bullets, block.level, _text_left(block)
     elif state.kind and not block.level > state.level:
         state.kind, state.bullets = None, False
+
+
+def _text_left(block: Block) -> float:
+    """Where a heading's words start, its number aside ("5   CONCERNS" in a numbered form)."""
+    words = block.lines[0].words
+    if len(words) > 1 and _HEADING_NUMBER.match(f"{words[0].text} x"):
+        return words[1].x0
+    return block.lines[0].x0
 
 
 def _labelled_heading(text: str) -> tuple[str, str] | None:

@@ -15,6 +15,7 @@ from casereview.extract.glyphs import Word
 from casereview.extract.layout import Line
 
 _TOLERANCE = 3     # pdfplumber's default snap/join/intersection tolerance
+_PROSE_CELL = 700  # characters: a cell this long is a frame around paragraphs, not a table's cell
 
 
 def find_tables(edges: list[dict], words: list[Word], page_number: int) -> list[Line]:
@@ -41,10 +42,17 @@ def find_tables(edges: list[dict], words: list[Word], page_number: int) -> list[
 
 
 def _text_box(rows: list[str]) -> bool:
-    """A box whose text is mostly in full-width cells (a titled panel around pages of prose) is a frame
-    around paragraphs, not a table: reading it as rows would run its paragraphs and headings together."""
+    """A box whose text is mostly in full-width cells (a titled panel around pages of prose), or a form
+    whose text is mostly in a few cells of a page of prose each (a numbered form: "5 | CONCERNS ..."), is
+    a frame around paragraphs, not a table: reading it as rows would run its paragraphs, headings and
+    lists together."""
+    total = sum(len(r) for r in rows)
     spanning = sum(len(r) for r in rows if "\t" not in r)
-    return spanning > 400 and spanning > 0.5 * sum(len(r) for r in rows)
+    if spanning > 400 and spanning > 0.5 * total:
+        return True
+    cells = [c for r in rows for c in r.split("\t")]
+    prose = sum(len(c) for c in cells if len(c) > _PROSE_CELL)
+    return max(r.count("\t") for r in rows) <= 2 and prose > 0.5 * total
 
 
 def _rows(cells: list[tuple], words: list[Word]) -> list[str]:
