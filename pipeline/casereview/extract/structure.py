@@ -61,12 +61,12 @@ _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 def is_heading_line(line: Line, body_size: float) -> bool:
     # A page number, a lone figure or mark, or a contents-page line is never a heading.
-    if line.is_table or line.contents or len(line.text) > 160 or not _LETTERS.search(line.text):
+    if line.is_table or line.contents or line.bullet or len(line.text) > 160 or not _LETTERS.search(line.text):
         return False
     words = line.text.split()
     if line.size >= body_size * 1.12 and len(words) <= 30:
         return True
-    return line.bold and len(words) <= 18 and not line.bullet
+    return line.bold and len(words) <= 18
 
 
 def build_blocks(lines: list[Line], body_size: float, pitch: float) -> list[Block]:
@@ -138,6 +138,9 @@ def refine_headings(blocks: list[Block], entries: list[Entry], contents_pages: s
     list, or the title matter of a cover with no contents page, is not a section; nor is a fragment (a
     heading block starting in lower case) or bold prose."""
     levels = {normal(e.title): e.level for e in entries}
+    # A line in the body's type becomes a heading only as the contents print it, capitals included (a list
+    # entry "iii. other checks ..." is not the heading "iii. Other checks ...").
+    printed = {" ".join(_WORD.findall(e.title)) for e in entries}
     first_contents = min(contents_pages) if contents_pages else None
     first_body = next((i for i, b in enumerate(blocks) if b.kind == "paragraph" and len(b.lines) > 1), len(blocks))
     # With no contents page, page-1 headings above the first paragraph are title matter when one of them is
@@ -150,7 +153,7 @@ def refine_headings(blocks: list[Block], entries: list[Entry], contents_pages: s
             continue
         key = normal(" ".join(ln.text for ln in block.lines))
         page = block.lines[0].page
-        if key in levels:
+        if key in levels and (block.kind == "heading" or _words(block) in printed):
             block.kind, block.level = "heading", levels[key]
             block.contents_level = levels[key]
             continue
@@ -464,6 +467,13 @@ def _enter_heading(state: _ListState, block: Block) -> None:
         state.kind, state.bullets, state.level, state.left = kind, bullets, block.level, _text_left(block)
     elif state.kind and not block.level > state.level:
         state.kind, state.bullets = None, False
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(block: Block) -> str:
+    return " ".join(_WORD.findall(" ".join(ln.text for ln in block.lines)))
 
 
 def _text_left(block: Block) -> float:
