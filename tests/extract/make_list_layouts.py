@@ -244,6 +244,48 @@ def table(path: Path) -> dict:
     return {"items": items, "sections": sections}
 
 
+def table_pages(path: Path) -> dict:
+    """A recommendations table that runs on to the next page, where its header row is not repeated; then
+    a recommendation set as a bold label heading ("Recommendation 4") with its text below."""
+    w, items, sections = Writer(path), [], []
+    _prose_section(w, sections)
+    w.heading("Recommendations")
+    sections.append(("Recommendations", 1))
+    columns = [LEFT, LEFT + 40, LEFT + 330, RIGHT]
+    _grid(w, columns, [["No.", "Recommendation", "Timescale"], ["1", ENTRIES[0], "3 months"],
+                       ["2", ENTRIES[1], "6 months"]])
+    items += [("1", ENTRIES[0], 1, "Recommendations", []), ("2", ENTRIES[1], 1, "Recommendations", [])]
+    w.new_page()
+    _grid(w, columns, [["3", ENTRIES[2], "12 months"], ["4", ENTRIES[3], "12 months"]])
+    items += [("3", ENTRIES[2], 2, "Recommendations", []), ("4", ENTRIES[3], 2, "Recommendations", [])]
+    w.heading("Recommendation 5", size=12)
+    sections.append(("Recommendation 5", 2))
+    page = w.lines(PROSE, LEFT)
+    items.append(("5", PROSE, page, "Recommendations", []))
+    w.save()
+    return {"items": items, "sections": sections}
+
+
+def _grid(w: Writer, columns: list[float], rows: list[list[str]]) -> None:
+    top = w.y + 12
+    heights = [LEADING * max(len(_wrap(w.c, cell, columns[i + 1] - columns[i] - 8)) for i, cell in enumerate(row))
+               + 8 for row in rows]
+    bottom = top - sum(heights)
+    w.c.setLineWidth(0.8)
+    for x in columns:
+        w.c.line(x, top, x, bottom)
+    y = top
+    for row, height in zip(rows, heights, strict=True):
+        w.c.line(columns[0], y, columns[-1], y)
+        for i, cell in enumerate(row):
+            w.c.setFont("Helvetica", BODY)
+            for k, part in enumerate(_wrap(w.c, cell, columns[i + 1] - columns[i] - 8)):
+                w.c.drawString(columns[i] + 4, y - 13 - k * LEADING, part)
+        y -= height
+    w.c.line(columns[0], y, columns[-1], y)
+    w.y = bottom - 20
+
+
 def _wrap(c: canvas.Canvas, text: str, width: float) -> list[str]:
     out, line = [], ""
     for word in text.split():
@@ -311,7 +353,8 @@ def running_title(path: Path) -> dict:
 
 LAYOUTS: dict[str, Callable[[Path], dict]] = {
     "symbol_bullets": symbol_bullets, "drawn_bullets": drawn_bullets, "indented": indented,
-    "numbering": numbering, "page_break": page_break, "table": table, "contents": contents,
+    "numbering": numbering, "page_break": page_break, "table": table, "table_pages": table_pages,
+    "contents": contents,
     "running_title": running_title,
 }
 
