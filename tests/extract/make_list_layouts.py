@@ -266,6 +266,44 @@ def table_pages(path: Path) -> dict:
     return {"items": items, "sections": sections}
 
 
+def columns(path: Path) -> dict:
+    """Two columns: a numbered list in the left column whose third entry breaks at the column's foot and
+    goes on at the top of the right column."""
+    w, items, sections = Writer(path), [], []
+    gutter, col_width = 306.0, 200.0
+    w.heading("Background")
+    sections.append(("Background", 1))
+    while w.y > 330:
+        w.lines(PROSE, LEFT, width=col_width)
+    w.heading("Recommendations")
+    sections.append(("Recommendations", 1))
+    long = " ".join(ENTRIES[:3])
+    left = LEFT
+    for n, text in enumerate([ENTRIES[0], long, ENTRIES[3]], 1):
+        for k, part in enumerate(_wrap(w.c, text, col_width - 28)):
+            if w.y < 80:  # the column's foot: go on at the top of the right column
+                w.y, left = HEIGHT - 90, gutter + 20
+            w.c.setFont("Helvetica", BODY)
+            if k == 0:
+                w.c.drawString(left, w.y, f"{n}.")
+            w.c.drawString(left + 28, w.y, part)
+            w.y -= LEADING
+        w.y -= 8
+        items.append((str(n), text, 1, "Recommendations", []))
+    assert left > gutter, "the list must go on in the right column"
+    w.c.setFont("Helvetica-Bold", 14)
+    w.y -= 10
+    w.c.drawString(gutter + 20, w.y, "Next steps")
+    sections.append(("Next steps", 1))
+    w.y -= 26
+    for part in _wrap(w.c, PROSE, col_width):
+        w.c.setFont("Helvetica", BODY)
+        w.c.drawString(gutter + 20, w.y, part)
+        w.y -= LEADING
+    w.save()
+    return {"items": items, "sections": sections}
+
+
 def _grid(w: Writer, columns: list[float], rows: list[list[str]]) -> None:
     top = w.y + 12
     heights = [LEADING * max(len(_wrap(w.c, cell, columns[i + 1] - columns[i] - 8)) for i, cell in enumerate(row))
@@ -354,7 +392,7 @@ def running_title(path: Path) -> dict:
 LAYOUTS: dict[str, Callable[[Path], dict]] = {
     "symbol_bullets": symbol_bullets, "drawn_bullets": drawn_bullets, "indented": indented,
     "numbering": numbering, "page_break": page_break, "table": table, "table_pages": table_pages,
-    "contents": contents,
+    "columns": columns, "contents": contents,
     "running_title": running_title,
 }
 

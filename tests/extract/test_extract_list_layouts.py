@@ -33,7 +33,7 @@ def _items(doc: Document) -> list[tuple]:
 
 
 @pytest.mark.parametrize("name", ["symbol_bullets", "drawn_bullets", "indented", "numbering", "page_break",
-                                  "table", "table_pages"])
+                                  "table", "table_pages", "columns"])
 def test_every_entry_is_an_item_with_number_text_page_section_and_subpoints(layouts, name):
     truth, doc = layouts[name]
     assert doc.status == "ok"
