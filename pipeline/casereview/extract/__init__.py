@@ -22,6 +22,7 @@ from casereview.contracts import Document, Source
 from casereview.extract import layout, structure
 from casereview.extract.contents import find_contents
 from casereview.extract.glyphs import PageGlyphs, PageTooLarge, read_page
+from casereview.extract.items import find_items
 from casereview.extract.limits import OverBudget, check_streams
 from casereview.extract.tables import find_tables, outside_tables
 
@@ -236,7 +237,7 @@ def _extract(path: Path, pdf: pdfium.PdfDocument, doc_id: str, source: Source,
         text=text,
         pages=structure.page_spans(blocks, len(glyph_pages)),
         sections=sections,
-        items=structure.find_items(blocks, doc_id),
+        items=find_items(blocks, doc_id),
     )
 
 
