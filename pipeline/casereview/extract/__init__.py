@@ -245,7 +245,7 @@ def _page_lines(glyph_pages: list[PageGlyphs]) -> list[tuple[PageGlyphs, list[la
     pages = []
     for glyphs in glyph_pages:
         tables = find_tables(glyphs.edges, glyphs.words, glyphs.number)
-        lines = layout.build_lines(outside_tables(glyphs.words, tables))
+        lines = layout.build_lines(outside_tables(glyphs.words, tables), glyphs.edges)
         layout.attach_marks(lines, glyphs.marks)
         lines += tables
         # Text turned another way than the page's (a vertical margin note) follows the page's text.

@@ -100,7 +100,7 @@ def _paragraph_item(state: _ListState, block: Block, doc_id: str) -> None:
         return
     style = _marker_style(block, state)
     nested = block.lines[0].x0 > state.x0 + 8
-    if current is not None and block.marker_kind in ("sub", "bullet", "number") and \
+    if current is not None and block.marker_kind in ("sub", "bullet", "number") and state.style is not None and \
             ((style != state.style and not (style == "num" and state.style in ("alpha", "roman")))
              or (style == "bullet" and nested)):
         # A sub-point belongs to the entry above it; the entry's own text stays as it stands.

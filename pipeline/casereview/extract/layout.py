@@ -38,7 +38,7 @@ class Line:
         return self.table_rows is not None
 
 
-def build_lines(words: list[Word]) -> list[Line]:
+def build_lines(words: list[Word], edges: list[dict] | None = None) -> list[Line]:
     """Chain words left to right into lines: a word joins the line whose last word ends just before it on
     the same baseline. Chaining (rather than cutting the page into horizontal bands) keeps the two
     columns of a page apart even where their baselines nearly align, and keeps a list marker set in a
@@ -64,7 +64,8 @@ def build_lines(words: list[Word]) -> list[Line]:
             by_row[int(best[-1].middle // 4)].remove(best)
         best.append(word)
         by_row.setdefault(row, []).append(best)
-    return [_line_from(chain) for chain in _join_markers(chains)]
+    rules = [e for e in edges or () if e["orientation"] == "v"]
+    return [_line_from(chain) for chain in _join_markers(chains, rules)]
 
 
 # A list marker on its own: "1.", "10)", "(a)", "iv.", "R3", "•", a symbol-font glyph.
@@ -77,9 +78,10 @@ def is_marker_word(text: str) -> bool:
     return bool(_MARKER.match(text)) or (len(text) == 1 and is_bullet_glyph(text))
 
 
-def _join_markers(chains: list[list[Word]]) -> list[list[Word]]:
+def _join_markers(chains: list[list[Word]], rules: list[dict]) -> list[list[Word]]:
     """A list marker set in a hanging indent ("1." then a tab stop) is a chain of its own: put it at the
-    head of the text on its baseline, as a reader does."""
+    head of the text on its baseline, as a reader does; a number in a cell of its own (a numbered form,
+    a rule between) stays apart."""
     lone = [c for c in chains if len(c) == 1 and is_marker_word(c[0].text)]
     if not lone:
         return chains
@@ -95,7 +97,9 @@ def _join_markers(chains: list[list[Word]]) -> list[list[Word]]:
             if head.x0 - word.x1 > _MARKER_GAP * max(head.size, word.size):
                 break
             if abs(head.middle - word.middle) < 0.45 * max(head.size, word.size):
-                target = chain
+                if not any(word.x1 + 1 < r["x0"] < head.x0 - 1 and r["top"] <= word.middle <= r["bottom"]
+                           for r in rules):
+                    target = chain
                 break
         if target is not None:
             taken.add(id(target))

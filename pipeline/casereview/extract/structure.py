@@ -376,14 +376,21 @@ def _prominence(block: Block) -> float:
     return round(line.size * (1.15 if line.bold else 1.0), 2)
 
 
-def _without_note_mark(block: Block) -> str:
-    """The title without a footnote mark set small after it ("... area²")."""
+def _title(block: Block) -> tuple[str, int]:
+    """The title and where it starts in the block's text: without a footnote mark set small after it
+    ("... area²"), nor a bare number set apart before it in a column of its own ("5   CONCERNS" on a
+    numbered form); a number written as part of the title ("3. Scope", "2.1 Method") stays."""
+    text, skip = block.text, 0
+    first = block.lines[0].words
+    if len(first) > 1 and first[0].text.isdigit() and first[1].x0 - first[0].x1 > 1.5 * first[1].size and \
+            text.startswith(first[0].text):
+        skip = len(first[0].text) + (len(text[len(first[0].text):]) - len(text[len(first[0].text):].lstrip()))
     last = block.lines[-1]
     words = last.words
     if len(words) > 1 and words[-1].text.isdigit() and words[-1].size < 0.85 * last.size and \
-            block.text.endswith(words[-1].text):
-        return block.text[: -len(words[-1].text)].rstrip()
-    return block.text
+            text.endswith(words[-1].text) and len(text) - len(words[-1].text) > skip:
+        text = text[: -len(words[-1].text)].rstrip()
+    return text[skip:], skip
 
 
 def find_sections(blocks: list[Block], text_length: int) -> list[Section]:
@@ -409,8 +416,8 @@ def find_sections(blocks: list[Block], text_length: int) -> list[Section]:
     sections: list[Section] = []
     for block in headings:
         block.level = heading_level(block, size_rank)
-        sections.append(Section(title=_without_note_mark(block), level=block.level, start=block.start,
-                                end=text_length))
+        title, skip = _title(block)
+        sections.append(Section(title=title, level=block.level, start=block.start + skip, end=text_length))
     for i, section in enumerate(sections):
         for later in sections[i + 1:]:
             if later.level <= section.level:
