@@ -339,7 +339,7 @@ def line_pitch(lines: list[Line]) -> float:
     """
     gaps = [round((b.top - a.top) * 2) / 2 for a, b in itertools.pairwise(lines)
             if not a.is_table and not b.is_table and a.column == b.column and a.page == b.page
-            and 0 < b.top - a.top < 3 * a.size]
+            and 0.5 * a.size < b.top - a.top < 3 * a.size]  # not two cells on one baseline
     if not gaps:
         return 14.0
     counts = Counter(gaps)

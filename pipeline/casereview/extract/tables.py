@@ -30,8 +30,9 @@ def find_tables(edges: list[dict], words: list[Word], page_number: int) -> list[
     tables = []
     for table_cells in plumber_table.cells_to_tables(cells):
         rows = _rows(table_cells, words)
-        if len(rows) < 2 or max(r.count("\t") for r in rows) < 1 or _text_box(rows):
-            continue  # a frame around a paragraph, or a one-column box: read it as text
+        if len(rows) < 2 or max(r.count("\t") for r in rows) < 1 or _text_box(rows) or \
+                _headed_cells(table_cells, words) >= 2:
+            continue  # a frame around a paragraph, or a one-column box, or a form: read it as text
         x0 = min(c[0] for c in table_cells)
         top = min(c[1] for c in table_cells)
         x1 = max(c[2] for c in table_cells)
@@ -62,6 +63,24 @@ def _rows(cells: list[tuple], words: list[Word]) -> list[str]:
         if any(texts):
             rows.append("\t".join(texts))
     return rows
+
+
+def _headed_cells(cells: list[tuple], words: list[Word]) -> int:
+    """How many cells open with a bold line and go on in plain text for more lines: a heading and its
+    paragraphs, as in the boxes of a numbered form ("1 | CORONER  I am ..."), not a table's cell."""
+    headed = 0
+    for x0, top, x1, bottom in cells:
+        inside = [w for w in words if x0 <= (w.x0 + w.x1) / 2 < x1 and top <= w.middle < bottom]
+        if len(inside) < 8:
+            continue
+        first_row = min(w.middle for w in inside)
+        head = [w for w in inside if abs(w.middle - first_row) < 0.5 * w.size]
+        rest = [w for w in inside if w.middle - first_row >= 0.5 * w.size]
+        rows = {round(w.middle / max(w.size, 1.0)) for w in rest}
+        if head and all(w.bold for w in head) and len(rows) >= 2 and \
+                sum(1 for w in rest if not w.bold) > 0.7 * len(rest):
+            headed += 1
+    return headed
 
 
 def _cell_text(cell: tuple, words: list[Word]) -> str:
