@@ -30,8 +30,9 @@ def find_tables(edges: list[dict], words: list[Word], page_number: int) -> list[
     tables = []
     for table_cells in plumber_table.cells_to_tables(cells):
         rows = _rows(table_cells, words)
-        if len(rows) < 2 or max(r.count("\t") for r in rows) < 1 or _text_box(rows) or \
-                _headed_cells(table_cells, words) >= 2:
+        columns = max(r.count("\t") for r in rows) + 1 if rows else 0
+        if len(rows) < 2 or columns < 2 or _text_box(rows) or \
+                _headed_cells(table_cells, words) >= (1 if columns == 2 else 2):
             continue  # a frame around a paragraph, or a one-column box, or a form: read it as text
         x0 = min(c[0] for c in table_cells)
         top = min(c[1] for c in table_cells)
