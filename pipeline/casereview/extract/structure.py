@@ -59,25 +59,39 @@ def item_rules() -> dict:
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
-def is_heading_line(line: Line, body_size: float) -> bool:
+def is_heading_line(line: Line, body_size: float, body_bold: bool = False) -> bool:
     # A page number, a lone figure or mark, or a contents-page line is never a heading.
     if line.is_table or line.contents or line.bullet or len(line.text) > 160 or not _LETTERS.search(line.text):
         return False
     words = line.text.split()
     if line.size >= body_size * 1.12 and len(words) <= 30:
         return True
+    if body_bold:
+        # Where the body itself is set in bold, a heading in its size stands out only in capitals.
+        letters = [c for c in line.text if c.isalpha()]
+        return line.bold and len(words) <= 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
     return line.bold and len(words) <= 18
+
+
+def body_is_bold(lines: list[Line], body_size: float) -> bool:
+    """Is most of the body-size text bold (a document set all in a bold face)?"""
+    bold = plain = 0
+    for line in lines:
+        if not line.is_table and abs(line.size - body_size) < 0.5:
+            bold, plain = (bold + len(line.text), plain) if line.bold else (bold, plain + len(line.text))
+    return bold > 2 * plain
 
 
 def build_blocks(lines: list[Line], body_size: float, pitch: float) -> list[Block]:
     blocks: list[Block] = []
     previous: Line | None = None
+    body_bold = body_is_bold(lines, body_size)
     for line in lines:
         if line.is_table:
             blocks.append(Block(kind="table", lines=[line]))
             previous = None
             continue
-        kind = "heading" if is_heading_line(line, body_size) else "paragraph"
+        kind = "heading" if is_heading_line(line, body_size, body_bold) else "paragraph"
         current = blocks[-1] if blocks else None
         if kind == "paragraph" and current is not None and current.kind == "heading" and previous is not None:
             if not line.contents and not _LETTERS.search(line.text) and line.bold == previous.bold and \
@@ -228,7 +242,7 @@ def _continues(block: Block, previous: Line, line: Line, pitch: float) -> bool:
     if line.x0 < previous.x0 - 4 and _SENTENCE_END.search(previous.text.rstrip()):
         return False  # back out of a hanging indent after a full stop: a new paragraph
     gap = line.top - previous.top
-    return 0 < gap < 1.3 * pitch
+    return 0.3 * line.size < gap < 1.3 * pitch  # a line on the same baseline is beside, not below
 
 
 # -- blocks to text --------------------------------------------------------------------------------------
