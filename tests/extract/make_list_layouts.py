@@ -304,6 +304,91 @@ def columns(path: Path) -> dict:
     return {"items": items, "sections": sections}
 
 
+def grade_box(path: Path) -> dict:
+    """A two-line heading with a grade set beside it in a box (an inspection judgement), and a boxed panel
+    that holds the section's sub-heading and its paragraphs."""
+    w, items, sections = Writer(path), [], []
+    top = w.y + 20
+    w.c.setFont("Helvetica-Bold", 14)
+    w.c.drawString(LEFT + 6, w.y, "The experiences and progress of")
+    w.c.drawString(LEFT + 300, w.y - 8, "Requires improvement")
+    w.y -= 17
+    w.c.drawString(LEFT + 6, w.y, "children who need help and protection")
+    sections.append(("The experiences and progress of children who need help and protection", 1))
+    w.y -= 30
+    w.c.rect(LEFT, w.y + 8, RIGHT - LEFT, top - w.y - 8, stroke=1, fill=0)
+    w.c.line(LEFT + 290, top, LEFT + 290, w.y + 8)
+    panel_top = w.y + 8
+    w.heading("Summary", size=12, x=LEFT + 6)
+    sections.append(("Summary", 2))
+    for _ in range(4):
+        w.lines(PROSE, LEFT + 6, width=RIGHT - LEFT - 12)
+    w.c.rect(LEFT, w.y, RIGHT - LEFT, panel_top - w.y, stroke=1, fill=0)
+    w.y -= 20
+    _prose_section(w, sections, "Next steps")
+    w.save()
+    return {"items": items, "sections": sections}
+
+
+FORM = [("CORONER", "I am the assistant coroner for the area of Northfield."),
+        ("INVESTIGATION and INQUEST", PROSE),
+        ("CORONER'S CONCERNS", None),
+        ("ACTION SHOULD BE TAKEN", "In my opinion action should be taken to prevent future deaths.")]
+
+
+def form(path: Path) -> dict:
+    """A numbered form: a ruled table whose left cells hold the box numbers and whose right cells hold a
+    bold heading and its paragraphs, one box holding the numbered concerns."""
+    w, items, sections = Writer(path), [], []
+    number_x, text_x = LEFT, LEFT + 30
+    y = w.y + 14
+    w.c.setLineWidth(0.8)
+    for n, (title, body) in enumerate(FORM, 1):
+        top = y
+        w.c.setFont("Helvetica-Bold", BODY)
+        w.c.drawString(number_x + 6, y - 14, str(n))
+        w.c.drawString(text_x + 6, y - 14, title)
+        sections.append((title, 1))
+        y -= 14 + LEADING + 6
+        w.c.setFont("Helvetica", BODY)
+        if body is None:
+            for k, text in enumerate(ENTRIES[:2], 1):
+                w.c.drawString(text_x + 6, y, f"{k}.")
+                for part in _wrap(w.c, text, RIGHT - text_x - 40):
+                    w.c.drawString(text_x + 30, y, part)
+                    y -= LEADING
+                y -= 8
+                items.append((str(k), text, 1, title, []))
+        else:
+            for part in _wrap(w.c, body, RIGHT - text_x - 12):
+                w.c.drawString(text_x + 6, y, part)
+                y -= LEADING
+        y -= 8
+        w.c.line(number_x, top, RIGHT, top)
+        w.c.line(number_x, y, RIGHT, y)
+        for x in (number_x, text_x, RIGHT):
+            w.c.line(x, top, x, y)
+    w.save()
+    return {"items": items, "sections": sections}
+
+
+def all_bold(path: Path) -> dict:
+    """A document set all in a bold face: its headings stand out only in capitals."""
+    w, items, sections = Writer(path), [], []
+    for title in ("BACKGROUND", "MATTERS OF CONCERN"):
+        w.heading(title, size=BODY)
+        sections.append((title, 1))
+        w.lines("The review panel met on two occasions.", LEFT, font="Helvetica-Bold")
+        w.lines(PROSE, LEFT, font="Helvetica-Bold")
+    for k, text in enumerate(ENTRIES[:2], 1):
+        w.c.setFont("Helvetica-Bold", BODY)
+        w.c.drawString(LEFT, w.y, f"{k}.")
+        page = w.lines(text, TEXT_AT, font="Helvetica-Bold")
+        items.append((str(k), text, page, "MATTERS OF CONCERN", []))
+    w.save()
+    return {"items": items, "sections": sections}
+
+
 def _grid(w: Writer, columns: list[float], rows: list[list[str]]) -> None:
     top = w.y + 12
     heights = [LEADING * max(len(_wrap(w.c, cell, columns[i + 1] - columns[i] - 8)) for i, cell in enumerate(row))
@@ -392,7 +477,8 @@ def running_title(path: Path) -> dict:
 LAYOUTS: dict[str, Callable[[Path], dict]] = {
     "symbol_bullets": symbol_bullets, "drawn_bullets": drawn_bullets, "indented": indented,
     "numbering": numbering, "page_break": page_break, "table": table, "table_pages": table_pages,
-    "columns": columns, "contents": contents,
+    "columns": columns, "contents": contents, "grade_box": grade_box, "form": form,
+    "all_bold": all_bold,
     "running_title": running_title,
 }
 

@@ -1,9 +1,10 @@
 """Items and headings in the layouts real reports use (issue 11): PDFs drawn by make_list_layouts.py.
 
-Each test fails on the extractor before this work: a marker at a tab stop split from its text, bullets in
-a symbol font or drawn as shapes, lists with only an indent, R-numbers and lettered or roman top-level
-lists, a list over a page turn, a recommendations table, contents-page lines and page numbers taken for
-headings.
+Each layout failed on the extractor before this work: a marker at a tab stop split from its text, bullets
+in a symbol font or drawn as shapes, lists with only an indent, R-numbers and lettered or roman top-level
+lists, a list over a page turn or a column turn, recommendations tables (one over a page turn), a
+contents page, running titles and page numbers, a grade box beside a heading, a numbered form and a
+document set all in bold.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def _items(doc: Document) -> list[tuple]:
 
 
 @pytest.mark.parametrize("name", ["symbol_bullets", "drawn_bullets", "indented", "numbering", "page_break",
-                                  "table", "table_pages", "columns"])
+                                  "table", "table_pages", "columns", "form", "all_bold"])
 def test_every_entry_is_an_item_with_number_text_page_section_and_subpoints(layouts, name):
     truth, doc = layouts[name]
     assert doc.status == "ok"
@@ -98,3 +99,16 @@ def test_item_offsets_point_at_the_item_text(layouts):
 def test_generated_fixtures_are_written_only_where_asked(tmp_path: Path):
     truth = make("numbering", tmp_path / "n.pdf")
     assert (tmp_path / "n.pdf").stat().st_size > 1000 and truth["items"]
+
+
+def test_a_grade_beside_a_heading_is_neither_part_of_it_nor_a_heading(layouts):
+    _, doc = layouts["grade_box"]
+    titles = [s.title for s in doc.sections]
+    assert "Requires improvement" not in titles and not any("Requires" in t for t in titles)
+    assert "Requires improvement" in doc.text
+
+
+def test_a_numbered_form_is_read_as_headings_and_paragraphs(layouts):
+    _, doc = layouts["form"]
+    assert not any(s.title[:1].isdigit() for s in doc.sections)  # the box number is not in the title
+    assert all(i.kind == "finding" for i in doc.items)
