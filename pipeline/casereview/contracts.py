@@ -68,6 +68,7 @@ class Item:
     section: str | None
     # Lettered or bulleted sub-points under a numbered entry ("a) ...", "(ii) ..."), in order.
     subpoints: list[str] | None = None
+    page: int | None = None  # the page the entry starts on
     # Filled in by the classify stage.
     themes: list[str] | None = None
     theme_scores: dict[str, float] | None = None

@@ -20,7 +20,9 @@ import pypdfium2.raw as pdfium_c
 from casereview.config import ExtractConfig, load_config
 from casereview.contracts import Document, Source
 from casereview.extract import layout, structure
+from casereview.extract.contents import find_contents
 from casereview.extract.glyphs import PageGlyphs, PageTooLarge, read_page
+from casereview.extract.items import find_items
 from casereview.extract.limits import OverBudget, check_streams
 from casereview.extract.tables import find_tables, outside_tables
 
@@ -221,18 +223,21 @@ def _extract(path: Path, pdf: pdfium.PdfDocument, doc_id: str, source: Source,
     pages = _page_lines(glyph_pages)
     body_size = layout.body_font_size([lines for _, lines in pages])
     kept = layout.remove_furniture(pages, body_size)
+    contents_pages, entries = find_contents(kept, len(glyph_pages))
     lines = [line for page_lines in kept for line in page_lines]
     blocks = structure.build_blocks(lines, body_size, layout.line_pitch(lines))
+    structure.refine_headings(blocks, entries, contents_pages, body_size)
     text = structure.assemble(blocks, structure.document_vocabulary(lines))
     blocks = [b for b in blocks if b.text.strip()]
+    sections = structure.find_sections(blocks, len(text))  # sets the heading levels find_items keeps to
     return Document(
         id=doc_id,
         source=source,
         status="ok",
         text=text,
         pages=structure.page_spans(blocks, len(glyph_pages)),
-        sections=structure.find_sections(blocks, len(text)),
-        items=structure.find_items(blocks, doc_id),
+        sections=sections,
+        items=find_items(blocks, doc_id),
     )
 
 
@@ -240,7 +245,9 @@ def _page_lines(glyph_pages: list[PageGlyphs]) -> list[tuple[PageGlyphs, list[la
     pages = []
     for glyphs in glyph_pages:
         tables = find_tables(glyphs.edges, glyphs.words, glyphs.number)
-        lines = layout.build_lines(outside_tables(glyphs.words, tables)) + tables
+        lines = layout.build_lines(outside_tables(glyphs.words, tables), glyphs.edges)
+        layout.attach_marks(lines, glyphs.marks)
+        lines += tables
         # Text turned another way than the page's (a vertical margin note) follows the page's text.
         aside = sorted(layout.build_lines(glyphs.aside_words), key=lambda ln: (ln.top, ln.x0))
         for line in lines + aside:

@@ -17,6 +17,7 @@ import pypdfium2.raw as pdfium_c
 
 _BOLD_WEIGHT = 600
 _THIN = 2.5  # points: a vector path this thin is a rule
+_MARK_MIN, _MARK_MAX = 1.5, 8.0  # points: a small square-ish shape of this size is a drawn list bullet
 _LIGATURES = ("ff", "fi", "fl", "ffi", "ffl", "st", "st")  # U+FB00 to U+FB06
 _SPACES = {" ", "\u00a0", "\t", "\r", "\n", "\u2002", "\u2003", "\u2009"}
 
@@ -49,6 +50,8 @@ class PageGlyphs:
     # Words whose baseline runs another way than the page's main text (a vertical margin note), each in
     # its own reading frame; read after the page's main text, as pdftotext does.
     aside_words: list[Word] = field(default_factory=list)
+    # Small filled shapes drawn as list bullets (x0, top, x1, bottom), in the page's reading frame.
+    marks: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 class _FontStyles:
@@ -123,9 +126,10 @@ def read_page(page: pdfium.PdfPage, number: int, max_chars: int | None = None,
     quarter = quarters.most_common(1)[0][0] if quarters else 0
     frame_width, frame_height = (height, width) if quarter in (1, 3) else (width, height)
     aside = [w for q, ws in sorted(words.items()) if q != quarter for w in ws]
+    marks: list[tuple[float, float, float, float]] = []
+    edges = ruling_edges(page, height, max_edges, quarter, width, marks)
     return PageGlyphs(number=number, width=frame_width, height=frame_height, words=words.get(quarter, []),
-                      edges=ruling_edges(page, height, max_edges, quarter, width), char_count=chars,
-                      aside_words=aside)
+                      edges=edges, char_count=chars, aside_words=aside, marks=marks)
 
 
 def _quarter(a: float, b: float) -> int:
@@ -243,7 +247,7 @@ def _make_word(chars: list[tuple[str, float, float, float, float, float, bool, i
 
 
 def ruling_edges(page: pdfium.PdfPage, height: float, max_edges: int | None = None, quarter: int = 0,
-                 width: float = 0.0) -> list[dict]:
+                 width: float = 0.0, marks: list[tuple[float, float, float, float]] | None = None) -> list[dict]:
     """Horizontal and vertical edges from the page's vector paths (rules and the sides of boxes), in the
     reading frame of text turned by ``quarter`` quarter turns (the page's unrotated ``width`` and
     ``height``).
@@ -259,6 +263,10 @@ def ruling_edges(page: pdfium.PdfPage, height: float, max_edges: int | None = No
         x_left, y_low, x_right, y_high = obj.get_bounds()
         left, right, y_top, y_bottom = _to_frame(quarter, x_left, y_low, x_right, y_high, width, height)
         wide, tall = right - left, y_bottom - y_top
+        if _MARK_MIN <= wide <= _MARK_MAX and _MARK_MIN <= tall <= _MARK_MAX and 0.6 < wide / tall < 1.67:
+            if marks is not None:
+                marks.append((left, y_top, right, y_bottom))  # a drawn list bullet, not a table's rule
+            continue
         if tall < _THIN and wide > 3:
             edges.append(_edge("h", left, right, (y_top + y_bottom) / 2, (y_top + y_bottom) / 2))
         elif wide < _THIN and tall > 3:

@@ -29,6 +29,8 @@ class Line:
     table_rows: list[str] | None = None  # a ruled table, kept whole as tab-separated rows
     bullet: bool = False          # starts with a list bullet (not a bullet character used in the text)
     marker_font: bool = False     # the first word is set in another size than the rest: a list marker
+    contents: bool = False        # on a contents page: never a heading
+    drawn_bullet: bool = False    # a bullet drawn as a shape before the line (not a character of it)
     words: list[Word] = field(default_factory=list, repr=False)
 
     @property
@@ -36,7 +38,7 @@ class Line:
         return self.table_rows is not None
 
 
-def build_lines(words: list[Word]) -> list[Line]:
+def build_lines(words: list[Word], edges: list[dict] | None = None) -> list[Line]:
     """Chain words left to right into lines: a word joins the line whose last word ends just before it on
     the same baseline. Chaining (rather than cutting the page into horizontal bands) keeps the two
     columns of a page apart even where their baselines nearly align, and keeps a list marker set in a
@@ -62,7 +64,48 @@ def build_lines(words: list[Word]) -> list[Line]:
             by_row[int(best[-1].middle // 4)].remove(best)
         best.append(word)
         by_row.setdefault(row, []).append(best)
-    return [_line_from(chain) for chain in chains]
+    rules = [e for e in edges or () if e["orientation"] == "v"]
+    return [_line_from(chain) for chain in _join_markers(chains, rules)]
+
+
+# A list marker on its own: "1.", "10)", "(a)", "iv.", "R3", "•", a symbol-font glyph.
+_MARKER = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.):]?|\(?[a-zA-Z][.)]|\([a-zA-Z]\)|\(?[ivxIVX]{1,5}[.)]"
+                     r"|R\d{1,3}[.:]?)$")
+_MARKER_GAP = 6.0  # widest gap, in font sizes, between a hanging list marker and its text
+
+
+def is_marker_word(text: str) -> bool:
+    return bool(_MARKER.match(text)) or (len(text) == 1 and is_bullet_glyph(text))
+
+
+def _join_markers(chains: list[list[Word]], rules: list[dict]) -> list[list[Word]]:
+    """A list marker set in a hanging indent ("1." then a tab stop) is a chain of its own: put it at the
+    head of the text on its baseline, as a reader does; a number in a cell of its own (a numbered form,
+    a rule between) stays apart."""
+    lone = [c for c in chains if len(c) == 1 and is_marker_word(c[0].text)]
+    if not lone:
+        return chains
+    starts = sorted((c for c in chains if len(c) > 1 or not is_marker_word(c[0].text)), key=lambda c: c[0].x0)
+    taken: set[int] = set()
+    for marker in lone:
+        word = marker[0]
+        target = None
+        for chain in starts:
+            head = chain[0]
+            if head.x0 <= word.x1 or id(chain) in taken:
+                continue
+            if head.x0 - word.x1 > _MARKER_GAP * max(head.size, word.size):
+                break
+            if abs(head.middle - word.middle) < 0.45 * max(head.size, word.size):
+                if not any(word.x1 + 1 < r["x0"] < head.x0 - 1 and r["top"] <= word.middle <= r["bottom"]
+                           for r in rules):
+                    target = chain
+                break
+        if target is not None:
+            taken.add(id(target))
+            target.insert(0, word)
+            marker.clear()
+    return [c for c in chains if c]
 
 
 def _line_from(words: list[Word]) -> Line:
@@ -74,23 +117,36 @@ def _line_from(words: list[Word]) -> Line:
 
 
 _BULLET_GLYPHS = set("•●▪■◦‣∙·○▶►✓*-–")
+_DASHES = set("-–—*")
+
+
+def is_bullet_glyph(char: str) -> bool:
+    """A character that only ever marks a list entry: a symbol-font glyph (private-use code points), a
+    geometric shape, an arrow or a dingbat. Dashes and asterisks are text too, so they are not."""
+    code = ord(char)
+    return (0xF000 <= code <= 0xF0FF or 0x25A0 <= code <= 0x25FF or 0x2700 <= code <= 0x27BF
+            or 0x2190 <= code <= 0x21FF or char in "•‣∙·⁃◦") and char not in _DASHES
 
 
 def _is_list_bullet(words: list[Word]) -> bool:
-    """A list bullet is drawn from a symbol font (private-use code points) or in another size than the
-    text after it; a bullet character typed into the text itself is part of the text."""
+    """A list bullet is a bullet glyph at the head of a line, or a dash set in another size than the text
+    after it or apart from it by more than a space; a dash typed into the text itself is part of it."""
     first = words[0].text
-    if len(first) != 1:
+    if len(first) != 1 or len(words) < 2:
         return False
-    if "\uf000" <= first <= "\uf0ff":
+    if is_bullet_glyph(first):
         return True
-    return first in _BULLET_GLYPHS and len(words) > 1 and abs(words[0].size - words[1].size) > 0.5
+    if first not in _BULLET_GLYPHS:
+        return False
+    gap = words[1].x0 - words[0].x1
+    return abs(words[0].size - words[1].size) > 0.5 or gap > 0.9 * words[1].size
 
 
 def _finish_line(line: Line) -> None:
     line.words.sort(key=lambda w: w.x0)
-    line.bullet = _is_list_bullet(line.words)
-    line.marker_font = len(line.words) > 1 and abs(line.words[0].size - line.words[1].size) > 0.5
+    line.bullet = _is_list_bullet(line.words) or line.drawn_bullet
+    line.marker_font = len(line.words) > 1 and abs(line.words[0].size - line.words[1].size) > 0.5 and \
+        (line.bullet or is_marker_word(line.words[0].text))
     line.text = _join_words(line.words)
     # The line's style is its text's, not that of a list marker set in another font.
     styled = line.words[1:] if line.marker_font else line.words
@@ -128,6 +184,22 @@ def _join_words(words: list[Word]) -> str:
 def _mostly_rtl(words: list[Word]) -> bool:
     letters = [c for w in words for c in w.text if c.isalpha()]
     return sum(1 for c in letters if is_rtl(ord(c))) * 2 > len(letters)
+
+
+def attach_marks(lines: list[Line], marks: list[tuple[float, float, float, float]]) -> None:
+    """A small shape drawn just left of a line's first word, on its first baseline, is that line's bullet."""
+    for _x0, top, x1, bottom in marks:
+        middle = (top + bottom) / 2
+        best = None
+        for line in lines:
+            if line.is_table or line.bullet:
+                continue
+            gap = line.x0 - x1
+            if 0 <= gap <= 3 * line.size and line.top - 1 <= middle <= line.bottom + 1 and \
+                    (best is None or gap < best.x0 - x1):
+                best = line
+        if best is not None:
+            best.bullet = best.drawn_bullet = True
 
 
 def find_gutter(lines: list[Line], width: float) -> float | None:
@@ -254,7 +326,8 @@ def body_font_size(pages: list[list[Line]]) -> float:
     sizes: Counter[float] = Counter()
     for lines in pages:
         for line in lines:
-            sizes[line.size] += len(line.text)
+            if not line.is_table:  # a table's pseudo-line has no size of its own
+                sizes[line.size] += len(line.text)
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
@@ -266,7 +339,7 @@ def line_pitch(lines: list[Line]) -> float:
     """
     gaps = [round((b.top - a.top) * 2) / 2 for a, b in itertools.pairwise(lines)
             if not a.is_table and not b.is_table and a.column == b.column and a.page == b.page
-            and 0 < b.top - a.top < 3 * a.size]
+            and 0.5 * a.size < b.top - a.top < 3 * a.size]  # not two cells on one baseline
     if not gaps:
         return 14.0
     counts = Counter(gaps)
