@@ -38,7 +38,8 @@ WORD_SLACK = 0.15  # share of the truth's word count a loose match may differ by
 ROMAN = re.compile(r"^[ivxlcdm]+$")
 # A contents-page line: a title followed by its page number (dot leaders are not words after norm()).
 CONTENTS_LINE = re.compile(r"^\D.*\s\d{1,4}$")
-# A heading's own number label ("5", "2.1", "3.") is not heading text in the truth (PFD form sections).
+# A heading's number label ("5", "2.1", "3.") is left out of the truth where it sits in its own cell
+# (PFD form sections) and kept where it is printed as part of the title: a title matches either way.
 HEADING_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*[.)]?\s+(?=\S)")
 FRAGMENT_WORDS = 2  # unmatched titles this short are fragments ("and", "Board 1")
 
@@ -56,6 +57,7 @@ class Record:
     level: int | None = None
     title: str = ""  # normalised text, in memory only (never written): classifies false headings
     lowercase_start: bool = False  # the printed text begins with a lower-case letter (a cut-off line)
+    alt: Record | None = None  # the same title without its number label, also accepted as a match
 
     @classmethod
     def of(cls, text: str, page: int, number: str | None = None, level: int | None = None) -> Record:
@@ -65,7 +67,20 @@ class Record:
                    title=norm(text), lowercase_start=text.strip()[:1].islower())
 
 
+def _exact(truth: dict, rec: Record) -> bool:
+    return any(r.text_sha1 == truth["text_sha1"] and abs(r.page - truth["page"]) <= PAGE_SLACK
+               for r in _variants(rec))
+
+
+def _variants(rec: Record) -> list[Record]:
+    return [rec] if rec.alt is None else [rec, rec.alt]
+
+
 def _loose(truth: dict, rec: Record, last_words: bool) -> bool:
+    return any(_loose_one(truth, r, last_words) for r in _variants(rec))
+
+
+def _loose_one(truth: dict, rec: Record, last_words: bool) -> bool:
     if abs(rec.page - truth["page"]) > PAGE_SLACK or rec.first_words != truth["first_words"]:
         return False
     if last_words and rec.last_words != truth["last_words"]:
@@ -83,8 +98,7 @@ def match(truth: list[dict], predicted: list[Record], last_words: bool = True) -
             if ti in used_t:
                 continue
             cands = [pi for pi, p in enumerate(predicted) if pi not in used_p and (
-                (p.text_sha1 == t["text_sha1"] and abs(p.page - t["page"]) <= PAGE_SLACK) if exact
-                else _loose(t, p, last_words))]
+                _exact(t, p) if exact else _loose(t, p, last_words))]
             if cands:
                 best = min(cands, key=lambda pi: abs(predicted[pi].page - t["page"]))
                 pairs.append((ti, best))
@@ -185,7 +199,13 @@ def records_of(doc: Any) -> tuple[list[Record], list[Record]]:
         return page
 
     items = [Record.of(i.full_text, page_at(i.start), number=i.number) for i in doc.items]
-    heads = [Record.of(HEADING_NUMBER.sub("", s.title), page_at(s.start), level=s.level) for s in doc.sections]
+    heads = []
+    for s in doc.sections:
+        rec = Record.of(s.title, page_at(s.start), level=s.level)
+        bare = HEADING_NUMBER.sub("", s.title)
+        if bare != s.title:
+            rec.alt = Record.of(bare, rec.page, level=s.level)
+        heads.append(rec)
     return items, heads
 
 

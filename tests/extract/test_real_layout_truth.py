@@ -183,4 +183,10 @@ def test_records_of_maps_offsets_to_pages_and_drops_heading_numbers():
                   SimpleNamespace(title="7", start=150, level=1)])
     items, heads = records_of(doc)
     assert (items[0].page, items[0].number, items[0].n_words) == (2, "3", 4)
-    assert [(h.page, h.title) for h in heads] == [(1, "coroner s concerns"), (2, "7")]
+    assert [(h.page, h.title) for h in heads] == [(1, "5 coroner s concerns"), (2, "7")]
+    assert heads[0].alt is not None and heads[0].alt.title == "coroner s concerns" and heads[1].alt is None
+    truth = {"pages": 2, "contents_pages": [], "items": [], "headings": [
+        {"page": 1, "level": 1, **{k: v for k, v in stand_off(t).items() if k != "last_words"}}
+        for t in ("CORONER'S CONCERNS", "5 CORONER'S CONCERNS")]}
+    for one in truth["headings"]:  # a numbered title matches a truth heading with or without its number
+        assert score_document({**truth, "headings": [one]}, [], heads)["headings_matched"] == 1
