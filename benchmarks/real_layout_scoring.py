@@ -21,6 +21,7 @@ import json
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,19 +134,28 @@ def score_document(truth: dict, items: list[Record], headings: list[Record]) -> 
         if pi not in matched_p:
             kinds[false_heading_kind(rec, truth["contents_pages"], truth["pages"])] += 1
     level_ok = sum(1 for ti, pi in head_pairs if headings[pi].level == truth["headings"][ti]["level"])
+    # Levels may be numbered from another origin (a title at level 1 pushes everything down): map each
+    # predicted level to the truth level it most often stands for, then count agreement.
+    by_level: dict[int | None, Counter[int]] = {}
+    for ti, pi in head_pairs:
+        by_level.setdefault(headings[pi].level, Counter())[truth["headings"][ti]["level"]] += 1
+    level_mapped_ok = sum(c.most_common(1)[0][1] for c in by_level.values())
+    item_exact = sum(1 for ti, pi in item_pairs if items[pi].text_sha1 == truth["items"][ti]["text_sha1"])
     return {
         "items_truth": len(truth["items"]), "items_predicted": len(items), "items_matched": len(item_pairs),
         "items_numbered_ok": sum(1 for ti, pi in item_pairs
                                  if (items[pi].number or None) == (truth["items"][ti]["number"] or None)),
         "headings_truth": len(truth["headings"]), "headings_predicted": len(headings),
-        "headings_matched": len(head_pairs), "heading_levels_ok": level_ok, "false_headings": kinds,
+        "items_matched_exact": item_exact, "headings_matched": len(head_pairs), "heading_levels_ok": level_ok,
+        "heading_levels_mapped_ok": level_mapped_ok, "false_headings": kinds,
     }
 
 
 def summarise(counts: list[dict[str, Any]]) -> dict[str, Any]:
     total: dict[str, Any] = {k: sum(c[k] for c in counts) for k in (
-        "items_truth", "items_predicted", "items_matched", "items_numbered_ok",
-        "headings_truth", "headings_predicted", "headings_matched", "heading_levels_ok")}
+        "items_truth", "items_predicted", "items_matched", "items_matched_exact", "items_numbered_ok",
+        "headings_truth", "headings_predicted", "headings_matched", "heading_levels_ok",
+        "heading_levels_mapped_ok")}
     kinds = {k: sum(c["false_headings"][k] for c in counts) for k in counts[0]["false_headings"]} if counts else {}
     not_headings = kinds.get("page_number", 0) + kinds.get("contents_line", 0) + kinds.get("fragment", 0)
     return {
@@ -155,6 +165,7 @@ def summarise(counts: list[dict[str, Any]]) -> dict[str, Any]:
         "heading_recall": ratio(total["headings_matched"], total["headings_truth"]),
         "heading_precision": ratio(total["headings_matched"], total["headings_predicted"]),
         "heading_level_accuracy": ratio(total["heading_levels_ok"], total["headings_matched"]),
+        "heading_level_accuracy_mapped": ratio(total["heading_levels_mapped_ok"], total["headings_matched"]),
         # issue 11's measure: section titles that are page numbers, contents lines or fragments
         "section_titles_not_headings_share": ratio(not_headings, total["headings_predicted"]),
         "false_headings": kinds,

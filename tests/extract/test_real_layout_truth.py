@@ -143,6 +143,19 @@ def test_oracle_output_scores_one_on_every_truth_file():
     assert total["item_recall"] == 1.0 and total["heading_recall"] == 1.0
     assert total["item_precision"] == 1.0 and total["heading_precision"] == 1.0
     assert total["section_titles_not_headings_share"] == 0.0
+    assert total["heading_level_accuracy"] == 1.0 and total["items_matched_exact"] == total["items_truth"]
+
+
+def test_level_accuracy_mapped_forgives_a_shifted_origin_but_not_a_flattened_one():
+    t = next(t for t in load_truth() if len({h["level"] for h in t["headings"]}) >= 2)
+    _, heads = oracle(t)
+    for h in heads:
+        h.level = (h.level or 0) + 1
+    c = score_document(t, [], heads)
+    assert c["heading_levels_ok"] == 0 and c["heading_levels_mapped_ok"] == len(heads)
+    for h in heads:
+        h.level = 1
+    assert score_document(t, [], heads)["heading_levels_mapped_ok"] < len(heads)
 
 
 def test_missing_shifted_and_extra_output_lowers_the_scores():
@@ -190,3 +203,14 @@ def test_records_of_maps_offsets_to_pages_and_drops_heading_numbers():
         for t in ("CORONER'S CONCERNS", "5 CORONER'S CONCERNS")]}
     for one in truth["headings"]:  # a numbered title matches a truth heading with or without its number
         assert score_document({**truth, "headings": [one]}, [], heads)["headings_matched"] == 1
+
+
+def test_exact_matches_are_paired_before_loose_ones():
+    a = "Ensure that every child in care has a timely health assessment and plan for all children"
+    b = "Ensure that every child in need has a timely review of the plan for all children"
+    truth = {"pages": 9, "contents_pages": [], "headings": [],
+             "items": [{"page": 4, "section": "Recommendations", "number": "1", **stand_off(a)},
+                       {"page": 5, "section": "Recommendations", "number": "2", **stand_off(b)}]}
+    # b's text sits on a's page: a loose-first pairing would give both truth items the wrong partner
+    c = score_document(truth, [Record.of(b, page=4), Record.of(a, page=5)], [])
+    assert (c["items_matched"], c["items_matched_exact"]) == (2, 2)
