@@ -8,7 +8,10 @@ PDFs (speed only), with plain pdfplumber extract_text() and raw pypdfium2 text a
 - furniture_lines_left: output lines that are a running header, footer or page number;
 - heading_recall: truth headings found among the Document's section titles;
 - item precision and recall: items matched by number and text (token similarity >= 0.9);
-- pages per second (one core) and peak memory (the process's max RSS).
+- pages per second (one core) and peak memory (the process's max RSS);
+- real_layout: item and heading recall/precision on real PDFs against the hand-checked stand-off truth
+  of corpora/real_layout (benchmarks/real_layout_scoring.py), overall and per collection, with the share
+  of section titles that are page numbers, contents-page lines or fragments.
 """
 
 from __future__ import annotations
@@ -24,9 +27,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pipeline"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from casereview.extract import extract_pdf
 from casereview.extract.layout import is_page_number
+
+from benchmarks.real_layout_scoring import evaluate as evaluate_real_layout
 
 
 def tokens(text: str) -> list[str]:
@@ -183,6 +189,7 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "processor": platform.machine(), "cores_used": 1},
         "rendered": evaluate_truth_set(data / "rendered"),
         "pfd": evaluate_truth_set(data / "pfd" / "pdfs"),
+        "real_layout": evaluate_real_layout(data),
         "ofsted_speed": speed(data / "ofsted" / "pdfs", args.ofsted_limit),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
@@ -190,6 +197,7 @@ def main() -> None:
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     summary = {k: {m: v for m, v in results[k].items() if m not in ("worst_documents",)}
                for k in ("rendered", "pfd", "ofsted_speed")}
+    summary["real_layout"] = {k: v for k, v in results["real_layout"].items() if k != "documents"}
     print(json.dumps(summary, indent=2))
 
 
