@@ -105,6 +105,9 @@ class ThemesTrainConfig(_Section):
     strip_boilerplate: bool = False
     kind_weight: NonNegativeFloat = 0.0
     section_weight: NonNegativeFloat = 0.0
+    embedding: Literal["minilm"] | None = None
+    embedding_weight: NonNegativeFloat = 1.0
+    tfidf_weight: NonNegativeFloat = 1.0
 
 
 class ScieTrainConfig(_Section):
@@ -119,6 +122,9 @@ class ScieTrainConfig(_Section):
     class_weight: Literal["balanced"] | None = None
     kind_weight: NonNegativeFloat = 0.0
     section_weight: NonNegativeFloat = 0.0
+    embedding: Literal["minilm"] | None = None
+    embedding_weight: NonNegativeFloat = 1.0
+    tfidf_weight: NonNegativeFloat = 1.0
 
 
 class MlflowConfig(_Section):

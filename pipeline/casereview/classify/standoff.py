@@ -166,7 +166,7 @@ def seed_candidates(path: Path) -> list[Candidate]:
 
 # -- section titles -------------------------------------------------------------------------------------
 
-_LEADING_NUMBER = re.compile(r"^\s*(?:part|section|chapter|appendix)?\s*[\dIVXivx]{0,4}[.:)]?\s+(?=\w)")
+_LEADING_NUMBER = re.compile(r"^\s*(?:part|section|chapter|appendix)?\s*[\dIVXivx]{0,4}[.:)]?\s+(?=\w)", re.IGNORECASE)
 
 
 def section_title(line: str) -> str:

@@ -34,7 +34,7 @@ from .heldout import (
     sources_present,
 )
 from .metrics import confusion_figure, scie_metrics, theme_metrics
-from .models import SCIEMapper, ThemeTagger
+from .models import SCIEMapper, ThemeTagger, keep_embeddings
 from .standoff import TextResolver, attach_sections
 
 log = logging.getLogger(__name__)
@@ -322,6 +322,19 @@ def train(config: Config | None = None, extra_labels: Sequence[str | Path] = (),
     """Cross-validate, fit the final models on everything, write models/ and log the run to MLflow."""
     config = config or load_config()
     p = config.train
+    if p.themes.embedding or p.scie.embedding:
+        # Sentence embeddings: the folds run in this process and encode each text once (workers would each
+        # encode every text again).
+        keep_embeddings(True)
+        p = p.model_copy(update={"n_jobs": 1})
+    try:
+        return _train(config, p, extra_labels, model_dir, cv, use_mlflow)
+    finally:
+        if p.themes.embedding or p.scie.embedding:
+            keep_embeddings(False)
+
+
+def _train(config: Config, p: TrainConfig, extra_labels, model_dir, cv: bool, use_mlflow: bool | None) -> dict:
     t0 = time.perf_counter()
     units, info, cv_keys, themes, scie = load_data(p, list(extra_labels), config.taxonomy)
     model_dir = resolve_path(model_dir or p.model_dir)
