@@ -63,14 +63,19 @@ VARIANTS: dict[str, dict] = {
                      "scie": {"embedding": "minilm", "embedding_weight": 1.0}},
     "tfidf_minilm_0.5": {"themes": {"embedding": "minilm", "embedding_weight": 0.5},
                          "scie": {"embedding": "minilm", "embedding_weight": 0.5}},
+    # the SCIE re-adjudication of 50 stand-off items (corpora/weak/scie_adjudicated.jsonl) wins over labels.jsonl
+    "adjudicated": {"corpora": ("corpora/training/units.jsonl", "corpora/weak/labels.jsonl",
+                                "corpora/weak/scie_adjudicated.jsonl", "shared:gold/dev/units.jsonl")},
     "tfidf_minilm_2": {"themes": {"embedding": "minilm", "embedding_weight": 2.0},
                        "scie": {"embedding": "minilm", "embedding_weight": 2.0}},
 }
 
 
 def with_overrides(p, overrides: dict):
-    return p.model_copy(update={part: getattr(p, part).model_copy(update=overrides.get(part, {}))
-                                for part in ("themes", "scie")})
+    """train.themes / train.scie updated by overrides["themes"] / ["scie"]; other keys replace train keys."""
+    top = {k: v for k, v in overrides.items() if k not in ("themes", "scie")}
+    return p.model_copy(update={**top, **{part: getattr(p, part).model_copy(update=overrides.get(part, {}))
+                                          for part in ("themes", "scie")}})
 
 
 def compare_variants(p, names, data=None) -> dict:
@@ -82,7 +87,8 @@ def compare_variants(p, names, data=None) -> dict:
     for name in names:
         q = with_overrides(p, VARIANTS[name])
         encode_s = None
-        if any(o.get("embedding") for o in VARIANTS[name].values()):
+        data_q = load_data(q) if "corpora" in VARIANTS[name] else (units, None, cv_keys, themes, scie)
+        if any(isinstance(o, dict) and o.get("embedding") for o in VARIANTS[name].values()):
             # Encode every text once, here; the folds then run in this process and read the vectors kept in
             # memory (worker processes would each encode everything again).
             import torch
@@ -103,8 +109,8 @@ def compare_variants(p, names, data=None) -> dict:
             encode_s = round(time.perf_counter() - t0, 1)
             q = q.model_copy(update={"n_jobs": 1})
         t0 = time.perf_counter()
-        cv = cross_validate(units, cv_keys, themes, scie, q)
-        loso = leave_one_source_out(units, cv_keys, themes, scie, q)
+        cv = cross_validate(data_q[0], data_q[2], themes, scie, q)
+        loso = leave_one_source_out(data_q[0], data_q[2], themes, scie, q)
         out[name] = {"overrides": VARIANTS[name], "grouped_cv": summary_metrics(cv, p.min_support),
                      "loso": {src: {**summary_metrics_of(e), "n_units": e["n_units"], "n_items": e["n_items"]}
                               for src, e in loso.items()},

@@ -126,3 +126,41 @@ def test_kind_feature_changes_the_scie_call_only_through_the_context():
     text = ["A new sentence with no known words."]
     assert m.predict(text, [("recommendation", None)])[0] == "multi_agency_working"
     assert m.predict(text, [("finding", None)])[0] == "management_systems"
+
+
+class _FakeEncoder:
+    """Stands in for the sentence-transformers model: a fixed 4-d vector per text, counting the texts."""
+
+    def __init__(self):
+        self.seen = 0
+
+    def encode(self, texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False):
+        self.seen += len(texts)
+        out = np.array([[len(t) % 3, "child" in t, "agenc" in t, 1.0] for t in texts], dtype=float)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_embedding_block_is_appended_scaled_and_kept_only_when_asked(monkeypatch):
+    from casereview.classify import models
+
+    fake = _FakeEncoder()
+    monkeypatch.setitem(models._EMBEDDERS, "minilm", fake)
+    X = ["Agencies share plans.", "The child was seen alone.", "Supervision is regular."]
+    plain = models.TextFeatures(char_ngrams=None).fit(X)
+    f = models.TextFeatures(char_ngrams=None, embedding="minilm", embedding_weight=2.0, tfidf_weight=0.0).fit(X)
+    A, words = f.transform_with_words(X)
+    n = plain.transform(X).shape[1]
+    assert A.shape[1] == n + 4 and words.shape[1] == n
+    assert not A[:, :n].toarray().any() and words.toarray().any()  # TF-IDF weight 0: evidence words stay
+    assert np.allclose(np.linalg.norm(A[:, n:].toarray(), axis=1), 2.0)
+    assert fake.seen == 3  # fit encodes nothing; one transform encodes each text once
+    models.keep_embeddings(True)
+    try:
+        models.embed(X)
+        models.embed(X + X)
+        assert fake.seen == 6  # kept: the second call encodes nothing new
+    finally:
+        models.keep_embeddings(False)
+    assert not models._EMBEDDING_CACHE
+    with pytest.raises(ValueError, match="unknown embedding model"):
+        models.embed(X, "glove")
