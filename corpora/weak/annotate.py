@@ -4,6 +4,7 @@
         [--hidden 240]
     python corpora/weak/annotate.py collect corpora/weak/labels.jsonl OUT_DIR [OUT_DIR2 ...] [--annotator NAME]
     python corpora/weak/annotate.py agreement [corpora/weak/hidden_gold.jsonl]
+    python corpora/weak/annotate.py adjudication [corpora/weak/scie_adjudicated.jsonl]
 
 `batches` cuts candidate units from ../shared (casereview.classify.standoff), drops any that duplicate a gold
 dev unit, samples paragraphs, mixes in `--hidden` gold dev units under anonymous ids (so each annotator's
@@ -15,6 +16,11 @@ following docs/taxonomy and the guideline examples.
 `collect` joins the labels back to candidate ids and writes stand-off rows (no text, only its SHA-1); the
 annotators' labels of the hidden gold units go to hidden_gold.jsonl beside it (gold ids and labels, never
 trained on). `agreement` prints the annotators' agreement with the gold on those units.
+
+`adjudication` prints the figures of the SCIE re-adjudication (brief/scie_adjudication.md): how often the
+adjudicated category is the annotators' or the model's one on the re-read pool items (each row keeps both,
+`before` and `model_loso`), and the adjudicator's agreement with the gold on the gold items read blind among
+them (scie_adjudication_gold_check.jsonl beside it: gold ids and labels, no text).
 """
 
 from __future__ import annotations
@@ -179,6 +185,34 @@ def agreement(hidden_path: Path) -> dict:
     return res
 
 
+def adjudication(path: Path) -> dict:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    ms = "management_systems"
+    groups: dict[str, collections.Counter] = {"annotators_ms": collections.Counter(),
+                                              "model_ms": collections.Counter(), "other": collections.Counter()}
+    for r in rows:
+        before, model, now = r["before"]["scie"], r["model_loso"], r["scie"]
+        g = "annotators_ms" if before == ms else "model_ms" if model == ms else "other"
+        groups[g]["annotators" if now == before else "model" if now == model else "neither"] += 1
+    res: dict = {"items": len(rows),
+                 "kept_annotators": sum(r["scie"] == r["before"]["scie"] for r in rows),
+                 "took_model": sum(r["scie"] == r["model_loso"] for r in rows),
+                 "management_systems": {"annotators": sum(r["before"]["scie"] == ms for r in rows),
+                                        "model": sum(r["model_loso"] == ms for r in rows),
+                                        "adjudicated": sum(r["scie"] == ms for r in rows)},
+                 "by_disagreement": {k: dict(v) for k, v in groups.items() if v}}
+    check = path.parent / "scie_adjudication_gold_check.jsonl"
+    if check.exists():
+        gold = {g["id"]: g for g in _gold()}
+        labs = [json.loads(line) for line in check.read_text(encoding="utf-8").splitlines() if line.strip()]
+        res["gold_check"] = {"items": len(labs),
+                             "first_category_agrees": sum(gold[x["id"]]["scie"] == x["scie"] for x in labs),
+                             "gold_first_or_second": sum(gold[x["id"]]["scie"] in (x["scie"], x["scie_second"])
+                                                         for x in labs)}
+    print(json.dumps(res, indent=1))
+    return res
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -198,12 +232,16 @@ def main() -> None:
     c.add_argument("--annotator", default="casereview-annotators")
     a = sub.add_parser("agreement")
     a.add_argument("hidden", type=Path, nargs="?", default=ROOT / "corpora" / "weak" / "hidden_gold.jsonl")
+    d = sub.add_parser("adjudication")
+    d.add_argument("path", type=Path, nargs="?", default=ROOT / "corpora" / "weak" / "scie_adjudicated.jsonl")
     args = ap.parse_args()
     if args.cmd == "batches":
         batches(args.out, args.batches, args.paragraphs, args.seed_paragraphs, args.hidden,
                 only_source=args.only_source, only_type=args.only_type, exclude=args.exclude, sample=args.sample)
     elif args.cmd == "collect":
         collect(args.outs, args.dest, args.annotator)
+    elif args.cmd == "adjudication":
+        adjudication(args.path)
     else:
         agreement(args.hidden)
 

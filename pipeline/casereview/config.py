@@ -103,6 +103,11 @@ class ThemesTrainConfig(_Section):
     drop_proper_nouns: bool
     min_reports: PositiveInt
     strip_boilerplate: bool = False
+    kind_weight: NonNegativeFloat = 0.0
+    section_weight: NonNegativeFloat = 0.0
+    embedding: Literal["minilm"] | None = None
+    embedding_weight: NonNegativeFloat = 1.0
+    tfidf_weight: NonNegativeFloat = 1.0
 
 
 class ScieTrainConfig(_Section):
@@ -115,6 +120,11 @@ class ScieTrainConfig(_Section):
     min_reports: PositiveInt
     strip_boilerplate: bool = False
     class_weight: Literal["balanced"] | None = None
+    kind_weight: NonNegativeFloat = 0.0
+    section_weight: NonNegativeFloat = 0.0
+    embedding: Literal["minilm"] | None = None
+    embedding_weight: NonNegativeFloat = 1.0
+    tfidf_weight: NonNegativeFloat = 1.0
 
 
 class MlflowConfig(_Section):

@@ -202,6 +202,7 @@ class TextUnit:
     id: str
     text: str
     type: UnitType = "paragraph"
+    section: str | None = None  # title of the section it sits in (optional input key "section")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TextUnit:
@@ -213,7 +214,10 @@ class TextUnit:
         unit_type = data.get("type", "paragraph")
         if unit_type not in UNIT_TYPES:
             raise ContractError(f"invalid unit type {unit_type!r}")
-        return cls(id=data["id"], text=data["text"], type=unit_type)
+        section = data.get("section")
+        if section is not None and not isinstance(section, str):
+            raise ContractError("text unit 'section' must be a string or null")
+        return cls(id=data["id"], text=data["text"], type=unit_type, section=section)
 
 
 @dataclass

@@ -94,3 +94,73 @@ def test_names_never_enter_the_vocabulary():
     assert f.transform(["Molly was seen alone."]).shape[1] == len(words) + len(chars)
     unpruned = TextFeatures(min_df_char=1).fit(texts)
     assert "molly" in unpruned.word_.vocabulary_  # the test would fail without the pruning
+
+
+def test_context_block_is_weighted_and_separate_from_the_words():
+    from casereview.classify.models import TextFeatures
+
+    X = ["Plans for children drift.", "Plans for children drift.", "Supervision is irregular.", "Staff training."]
+    ctx = [("recommendation", "What needs to improve?"), ("finding", "4. Matters of concern"),
+           ("paragraph", "Matters of concern"), ("paragraph", None)]
+    plain = TextFeatures(char_ngrams=None).fit(X)
+    f = TextFeatures(char_ngrams=None, kind_weight=0.5, section_weight=2.0).fit(X, context=ctx)
+    A, words = f.transform_with_words(X, ctx)
+    n_words = plain.transform(X).shape[1]
+    assert words.shape[1] == n_words  # evidence reads the words only
+    block = A[:, n_words:].toarray()
+    # recommendation/finding/paragraph + the title terms seen twice: "matters", "concern", "matters concern"
+    assert block.shape[1] == 3 + 3
+    assert np.allclose(block[:, :3].max(axis=1), 0.5) and block[0, 0] == 0.5 and block[1, 1] == 0.5
+    assert np.allclose(np.linalg.norm(block[1:3, 3:], axis=1), 2.0) and not block[3, 3:].any()
+    assert np.array_equal(A[0, :n_words].toarray(), A[1, :n_words].toarray())  # same words, other context
+    assert not f.transform(X)[:, n_words:].toarray().any()  # context unknown: zeros
+    with pytest.raises(ValueError, match="one \\(kind, section\\) pair"):
+        f.transform(X, ctx[:2])
+
+
+def test_kind_feature_changes_the_scie_call_only_through_the_context():
+    X = ["Agencies should share information about the child."] * 4 + ["Managers should audit case files."] * 4
+    y = ["multi_agency_working"] * 4 + ["management_systems"] * 4
+    ctx = [("recommendation", None)] * 4 + [("finding", None)] * 4
+    m = SCIEMapper(kind_weight=3.0, C=10.0).fit(X, y, context=ctx)
+    text = ["A new sentence with no known words."]
+    assert m.predict(text, [("recommendation", None)])[0] == "multi_agency_working"
+    assert m.predict(text, [("finding", None)])[0] == "management_systems"
+
+
+class _FakeEncoder:
+    """Stands in for the sentence-transformers model: a fixed 4-d vector per text, counting the texts."""
+
+    def __init__(self):
+        self.seen = 0
+
+    def encode(self, texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False):
+        self.seen += len(texts)
+        out = np.array([[len(t) % 3, "child" in t, "agenc" in t, 1.0] for t in texts], dtype=float)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_embedding_block_is_appended_scaled_and_kept_only_when_asked(monkeypatch):
+    from casereview.classify import models
+
+    fake = _FakeEncoder()
+    monkeypatch.setitem(models._EMBEDDERS, "minilm", fake)
+    X = ["Agencies share plans.", "The child was seen alone.", "Supervision is regular."]
+    plain = models.TextFeatures(char_ngrams=None).fit(X)
+    f = models.TextFeatures(char_ngrams=None, embedding="minilm", embedding_weight=2.0, tfidf_weight=0.0).fit(X)
+    A, words = f.transform_with_words(X)
+    n = plain.transform(X).shape[1]
+    assert A.shape[1] == n + 4 and words.shape[1] == n
+    assert not A[:, :n].toarray().any() and words.toarray().any()  # TF-IDF weight 0: evidence words stay
+    assert np.allclose(np.linalg.norm(A[:, n:].toarray(), axis=1), 2.0)
+    assert fake.seen == 3  # fit encodes nothing; one transform encodes each text once
+    models.keep_embeddings(True)
+    try:
+        models.embed(X)
+        models.embed(X + X)
+        assert fake.seen == 6  # kept: the second call encodes nothing new
+    finally:
+        models.keep_embeddings(False)
+    assert not models._EMBEDDING_CACHE
+    with pytest.raises(ValueError, match="unknown embedding model"):
+        models.embed(X, "glove")

@@ -108,3 +108,43 @@ def test_seed_lines_become_passages_with_list_dashes_dropped(tmp_path):
     assert [c.text for c in cands] == ["The review found that chronologies were rarely shared between agencies.",
                                        "to assess how well rapid reviews achieve the tasks required of them"]
     assert {c.type for c in cands} == {"passage"} and cands[0].id == "seed:007:l0"
+
+
+def test_candidates_carry_the_section_they_sit_in(shared_root):
+    cands = ofsted_candidates(shared_root / "data" / "ofsted" / "text" / "r1_northwick.txt")
+    assert {c.section for c in cands if c.type == "recommendation"} == {"what needs to improve"}
+    # "Main findings" is no Ofsted heading of resources/classify/sections.yaml: the paragraphs stay under the list
+    assert {c.section for c in cands if c.type == "paragraph"} == {"what needs to improve"}
+    wrapped = ("Summary\n1. Leaders know the service well and act on what they find, so that children get help "
+               "at the right time from the right people in every team.\nThe experiences and progress of children "
+               "in care and care \nleavers: good\n2. Children in care live in stable homes near their families "
+               "and schools, and their plans are reviewed on time by managers who know them and their families "
+               "well.\n3. Short.")
+    path = shared_root / "data" / "ofsted" / "text" / "r2_wrapped.txt"
+    path.write_text(wrapped, encoding="utf-8")
+    paras = [c for c in ofsted_candidates(path) if c.type == "paragraph"]
+    assert [c.section for c in paras] == ["summary", "the experiences and progress of children in care and care leavers"]
+
+
+def test_section_titles_and_generic_headings():
+    from casereview.classify.standoff import is_generic_heading, section_title
+
+    assert section_title("4. Matters of concern") == "matters of concern"
+    assert section_title("PART 2: RECOMMENDATIONS AND IMPACT") == "recommendations and impact"
+    assert section_title("What needs to improve?") == "what needs to improve"
+    assert is_generic_heading("Review themes") and is_generic_heading("1. What do we mean by learning?")
+    assert not is_generic_heading("The review found that chronologies were rarely shared between agencies.")
+    assert not is_generic_heading("- a list entry") and not is_generic_heading("Email: someone@example.org")
+
+
+def test_gold_units_find_their_section_by_text(shared_root):
+    from casereview.classify.corpus import LabelledUnit
+    from casereview.classify.standoff import attach_sections
+
+    units = [LabelledUnit(id="g1", doc="r1_northwick", type="recommendation", source="ofsted", themes=(), scie=None,
+                          text="Management oversight of children who go missing\n from care."),
+             LabelledUnit(id="g2", doc="r1_northwick", type="paragraph", source="ofsted", themes=(), scie=None,
+                          text="Not in the report at all, so no section is guessed."),
+             LabelledUnit(id="s1", doc="syn", type="paragraph", source="synthetic", themes=(), scie=None, text="x")]
+    out = attach_sections(units, TextResolver(shared_root))
+    assert [u.section for u in out] == ["what needs to improve", None, None]

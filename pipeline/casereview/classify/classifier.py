@@ -45,12 +45,13 @@ class Classifier:
         if not units:
             return []
         texts = [u.text for u in units]
-        P, Xw = self.themes.proba_and_words(texts)
+        context = [(u.type, getattr(u, "section", None)) for u in units]
+        P, Xw = self.themes.proba_and_words(texts, context)
         on = self.themes.thresholds_ <= P
         item_idx = [i for i, u in enumerate(units) if u.type in ITEM_TYPES]
         S, Xs = None, None
         if item_idx:
-            S, Xs = self.scie.proba_and_words([texts[i] for i in item_idx])
+            S, Xs = self.scie.proba_and_words([texts[i] for i in item_idx], [context[i] for i in item_idx])
         pos = {i: n for n, i in enumerate(item_idx)}
         theme_ids, scie_ids = self.theme_ids, self.scie_ids
         k = self.evidence_terms

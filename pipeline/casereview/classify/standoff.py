@@ -15,6 +15,8 @@ Candidates:
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import json
 import re
@@ -42,6 +44,7 @@ class Candidate:
     doc: str
     type: str
     text: str
+    section: str | None = None  # title of the section it sits in (not part of the hash)
 
     @property
     def sha1(self) -> str:
@@ -111,19 +114,34 @@ def _clean(texts, lo: int, hi: int) -> list[str]:
 def ofsted_candidates(path: Path) -> list[Candidate]:
     raw = path.read_text(encoding="utf-8", errors="replace")
     doc = path.stem
-    recs = _clean(_recommendations(raw.replace("\f", "\n").splitlines()), 25, 700)
+    lines = raw.replace("\f", "\n").splitlines()
+    recs = _clean(_recommendations(lines), 25, 700)
     rec_set = set(recs)
-    paras = [p for p in _clean(_paragraphs(normalise(raw.replace("\f", " "))), 150, 1500)
+    flat = normalise(raw.replace("\f", " "))
+    paras = [p for p in _clean(_paragraphs(flat), 150, 1500)
              if not any(r in p for r in rec_set)]
-    return ([Candidate(f"ofsted:{doc}:r{k}", "ofsted", doc, "recommendation", t) for k, t in enumerate(recs)]
-            + [Candidate(f"ofsted:{doc}:p{k}", "ofsted", doc, "paragraph", t) for k, t in enumerate(paras)])
+    sections = _Sections(flat, ofsted_headings(lines))
+    return ([Candidate(f"ofsted:{doc}:r{k}", "ofsted", doc, "recommendation", t, sections.of(t))
+             for k, t in enumerate(recs)]
+            + [Candidate(f"ofsted:{doc}:p{k}", "ofsted", doc, "paragraph", t, sections.of(t))
+               for k, t in enumerate(paras)])
 
 
 def pfd_candidates(path: Path) -> list[Candidate]:
     doc = path.name.split(".")[0]
-    items = json.loads(path.read_text(encoding="utf-8")).get("items") or []
+    truth = json.loads(path.read_text(encoding="utf-8"))
+    items = truth.get("items") or []
     texts = _clean([it.get("text", "") for it in items], 25, 1500)
-    return [Candidate(f"pfd:{doc}:f{k}", "pfd", doc, "finding", t) for k, t in enumerate(texts)]
+    heads = set(truth.get("headings") or [])
+    blocks = [normalise(str(b)) for b in truth.get("blocks") or []]
+    flat = " ".join(blocks)
+    offsets, pos = [], 0
+    for b, raw_b in zip(blocks, truth.get("blocks") or [], strict=True):
+        if raw_b in heads:
+            offsets.append((pos, section_title(b)))
+        pos += len(b) + 1
+    sections = _Sections(flat, offsets)
+    return [Candidate(f"pfd:{doc}:f{k}", "pfd", doc, "finding", t, sections.of(t)) for k, t in enumerate(texts)]
 
 
 def seed_candidates(path: Path) -> list[Candidate]:
@@ -133,10 +151,93 @@ def seed_candidates(path: Path) -> list[Candidate]:
     the labels (a stand-off row's `type` overrides the candidate's).
     """
     doc = path.stem.split("_")[0]
-    lines = [re.sub(r"^[-•–]\s+", "", line.strip()) for line in
-             path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    raw_lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = [re.sub(r"^[-•–]\s+", "", line.strip()) for line in raw_lines]
     texts = _clean([t for t in lines if not t.startswith("<") and re.search(r"[a-z]{3}", t)], 40, 1500)
-    return [Candidate(f"seed:{doc}:l{k}", "seed", doc, "passage", t) for k, t in enumerate(texts)]
+    section_of: dict[str, str | None] = {}
+    current = None
+    for raw_line, line in zip(raw_lines, lines, strict=True):
+        if is_generic_heading(raw_line):
+            current = section_title(raw_line)
+        section_of.setdefault(normalise(line), current)
+    return [Candidate(f"seed:{doc}:l{k}", "seed", doc, "passage", t, section_of.get(t))
+            for k, t in enumerate(texts)]
+
+
+# -- section titles -------------------------------------------------------------------------------------
+
+_LEADING_NUMBER = re.compile(r"^\s*(?:part|section|chapter|appendix)?\s*[\dIVXivx]{0,4}[.:)]?\s+(?=\w)", re.IGNORECASE)
+
+
+def section_title(line: str) -> str:
+    """A heading line as a title: numbering ("4.", "Part 2:") cut, whitespace closed up, lower case."""
+    t = normalise(line)
+    t2 = _LEADING_NUMBER.sub("", t).rstrip("?").strip()
+    return (t2 or t).lower()
+
+
+@functools.cache
+def _section_rules() -> dict:
+    import yaml
+
+    from casereview.settings import RESOURCES_DIR
+
+    return yaml.safe_load((RESOURCES_DIR / "classify" / "sections.yaml").read_text(encoding="utf-8")) or {}
+
+
+@functools.cache
+def _ofsted_patterns() -> tuple[re.Pattern, re.Pattern]:
+    rules = _section_rules()
+    heads = re.compile("(?:" + "|".join(rules.get("ofsted") or ["(?!)"]) + r")\s*\d{0,3}", re.IGNORECASE)
+    return heads, re.compile(rules.get("ofsted_grade") or "(?!)", re.IGNORECASE)
+
+
+def ofsted_headings(lines: list[str]) -> list[tuple[int, str]]:
+    """(offset into the normalised flat text, title) of each Ofsted heading line (wrapped ones joined)."""
+    heads, grade = _ofsted_patterns()
+    out, pos, norm = [], 0, [normalise(x) for x in lines]
+    nonempty = [i for i, x in enumerate(norm) if x]
+    for k, i in enumerate(nonempty):
+        line = norm[i]
+        nxt = norm[nonempty[k + 1]] if k + 1 < len(nonempty) else ""
+        for cand in (line, f"{line} {nxt}".strip()):
+            bare = grade.sub("", cand).strip()
+            if len(bare) <= 120 and heads.fullmatch(bare):
+                out.append((pos, section_title(bare)))
+                break
+        pos += len(line) + 1
+    return out
+
+
+def is_generic_heading(line: str) -> bool:
+    """A line of its own that reads as a heading (resources/classify/sections.yaml `generic`)."""
+    g = _section_rules().get("generic") or {}
+    s = line.strip()
+    if not s or s[:1] in BULLETS or not (s[0].isupper() or s[0].isdigit()):
+        return False
+    if len(s) > int(g.get("max_chars", 90)) or len(s.split()) > int(g.get("max_words", 12)):
+        return False
+    if s[-1] in str(g.get("not_ending", ".,;:")) or not re.search(r"[A-Za-z]{3}", s):
+        return False
+    return not any(x in line for x in g.get("not_containing") or [])
+
+
+class _Sections:
+    """The title of the last heading before a passage of a normalised flat text."""
+
+    def __init__(self, flat: str, headings: list[tuple[int, str]]):
+        self.flat = flat
+        self.offsets = [o for o, _ in headings]
+        self.titles = [t for _, t in headings]
+
+    def of(self, text: str) -> str | None:
+        pos = self.flat.find(text)
+        if pos < 0:
+            pos = self.flat.find(text[:60])
+        if pos < 0:
+            return None
+        i = bisect.bisect_right(self.offsets, pos) - 1
+        return self.titles[i] if i >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -175,8 +276,47 @@ class TextResolver:
         doc = rest.rpartition(":")[0]
         if source not in SOURCES or not doc:
             return None
+        return self._load(source, doc).get(unit_id)
+
+    def doc_candidates(self, source: str, doc: str) -> list[Candidate]:
+        """Every candidate of one report ([] for an unknown source or report)."""
+        if source not in SOURCES or not doc or any(ch in doc for ch in "*?[/"):
+            return []
+        return list(self._load(source, doc).values())
+
+    def _load(self, source: str, doc: str) -> dict[str, Candidate]:
         key = (source, doc)
         if key not in self._docs:
             src = SOURCES[source]
             self._docs[key] = {c.id: c for path in src.files(self.root, doc) for c in src.cut(path)}
-        return self._docs[key].get(unit_id)
+        return self._docs[key]
+
+
+def section_for(resolver: TextResolver, source: str, doc: str, text: str) -> str | None:
+    """The section title of a labelled passage of report `doc` (gold units carry their text, not an id):
+    the candidate with the same text, else one that contains it or that it contains; None when not found."""
+    cands = resolver.doc_candidates(source, doc)
+    t = normalise(text)
+    for c in cands:
+        if c.text == t:
+            return c.section
+    for c in cands:
+        if t[:80] in c.text or c.text[:80] in t:
+            return c.section
+    return None
+
+
+def attach_sections(units: list, resolver: TextResolver | None = None) -> list:
+    """Units (LabelledUnit) with the section title filled in where it is missing and their report is in
+    ../shared (gold units carry text, not a stand-off id); others are returned as they are."""
+    import dataclasses
+
+    resolver = resolver or TextResolver()
+    out = []
+    for u in units:
+        if u.section is None and u.source in SOURCES:
+            sec = section_for(resolver, u.source, u.doc, u.text)
+            if sec is not None:
+                u = dataclasses.replace(u, section=sec)
+        out.append(u)
+    return out

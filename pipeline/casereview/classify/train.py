@@ -34,7 +34,8 @@ from .heldout import (
     sources_present,
 )
 from .metrics import confusion_figure, scie_metrics, theme_metrics
-from .models import SCIEMapper, ThemeTagger
+from .models import SCIEMapper, ThemeTagger, keep_embeddings
+from .standoff import TextResolver, attach_sections
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def load_data(p: TrainConfig, extra: Sequence[str | Path] = (), taxonomy: Taxono
     sets = load_label_sets(taxonomy)
     themes, scie = sets.themes, sets.scie
     groups, info, cv_keys = [], [], set()
+    resolver = TextResolver()  # one cut of each shared report, for stand-off texts and section titles
     for spec in list(p.corpora) + [str(x) for x in extra]:
         path = resolve_corpus_path(spec)
         if not path.exists():
@@ -60,13 +62,13 @@ def load_data(p: TrainConfig, extra: Sequence[str | Path] = (), taxonomy: Taxono
                 raise TrainingError(f"{path}: labelled file not found")
             log.warning("%s: not found; training without it", path)
             continue
-        units = [dataclasses.replace(u, corpus=str(spec)) for u in load_labelled(path, themes, scie)]
+        units = [dataclasses.replace(u, corpus=str(spec)) for u in load_labelled(path, themes, scie, resolver)]
         groups.append(units)
         info.append({"file": str(spec), "units": len(units), "sha256": units_hash(units)})
         if p.cv_on and str(spec) == str(p.cv_on):
             cv_keys = {(u.source, u.id) for u in units}
     # One name per report: gold coroners' units take the stand-off report id (heldout.canonical_reports).
-    units = canonical_reports(merge(*groups))
+    units = attach_sections(canonical_reports(merge(*groups)), resolver)
     if not units:
         raise TrainingError("no labelled units found (check train.corpora in params.yaml)")
     return units, info, cv_keys, themes, scie
@@ -83,14 +85,15 @@ def fit_classifier(units: list[LabelledUnit], themes: Taxonomy, scie: Taxonomy, 
                          lexicon=themes.keywords() or None)
     mask = [(u.source, u.id) in real for u in units] if real else None
     tagger.fit([u.text for u in units], _indicator(units, themes.ids), groups=[u.doc for u in units],
-               calibration_mask=mask)
+               calibration_mask=mask, context=[(u.type, u.section) for u in units])
     items = [u for u in units if u.is_item and u.scie in scie.ids]
     sp = p.scie.model_dump()
     weights = {str(k): float(v) for k, v in (sp.pop("corpus_weights", None) or {}).items()}
     items = [u for u in items if weights.get(u.corpus, 1.0) > 0]
     mapper = SCIEMapper(labels=scie.ids, **sp)
     mapper.fit([u.text for u in items], [u.scie for u in items], second=[u.scie_second for u in items],
-               sample_weight=[weights.get(u.corpus, 1.0) for u in items], groups=[u.doc for u in items])
+               sample_weight=[weights.get(u.corpus, 1.0) for u in items], groups=[u.doc for u in items],
+               context=[(u.type, u.section) for u in items])
     return Classifier(themes=tagger, scie=mapper)
 
 
@@ -100,7 +103,8 @@ def _fold(train_units, test_units, themes, scie, p: TrainConfig, cv_keys) -> lis
 
     clf = fit_classifier(train_units, themes, scie, p, real=cv_keys)
     clf.evidence_terms = 0
-    preds = clf.predict([TextUnit(id=u.id, text=u.text, type=u.type) for u in test_units])
+    preds = clf.predict([TextUnit(id=u.id, text=u.text, type=u.type, section=u.section)  # type: ignore[arg-type]
+                         for u in test_units])
     return [{"id": u.id, "doc": u.doc, "source": u.source, "type": u.type, "gold": list(u.themes), "pred": pr.themes,
              "theme_scores": pr.theme_scores, "gold_scie": u.scie, "pred_scie": pr.scie,
              "scie_scores": pr.scie_scores, "is_item": u.is_item} for u, pr in zip(test_units, preds, strict=False)]
@@ -318,6 +322,19 @@ def train(config: Config | None = None, extra_labels: Sequence[str | Path] = (),
     """Cross-validate, fit the final models on everything, write models/ and log the run to MLflow."""
     config = config or load_config()
     p = config.train
+    if p.themes.embedding or p.scie.embedding:
+        # Sentence embeddings: the folds run in this process and encode each text once (workers would each
+        # encode every text again).
+        keep_embeddings(True)
+        p = p.model_copy(update={"n_jobs": 1})
+    try:
+        return _train(config, p, extra_labels, model_dir, cv, use_mlflow)
+    finally:
+        if p.themes.embedding or p.scie.embedding:
+            keep_embeddings(False)
+
+
+def _train(config: Config, p: TrainConfig, extra_labels, model_dir, cv: bool, use_mlflow: bool | None) -> dict:
     t0 = time.perf_counter()
     units, info, cv_keys, themes, scie = load_data(p, list(extra_labels), config.taxonomy)
     model_dir = resolve_path(model_dir or p.model_dir)
