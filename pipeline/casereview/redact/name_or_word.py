@@ -35,6 +35,7 @@ class Cues:
     person_verbs: frozenset[str]
     person_nouns: frozenset[str]
     place_before: frozenset[str]
+    place_only_before: frozenset[str]
     age_after: re.Pattern[str]
 
 
@@ -44,6 +45,7 @@ def load_cues() -> Cues:
     return Cues(frozenset(w.casefold() for w in data["person_verbs"]),
                 frozenset(w.casefold() for w in data["person_nouns"]),
                 frozenset(w.casefold() for w in data["place_before"]),
+                frozenset(w.casefold() for w in data["place_only_before"]),
                 re.compile(data["age_after"]))
 
 
@@ -98,9 +100,10 @@ class Judge:
                 and not self._is_protected(self.words[i].start(), self.words[i].end()))
 
     # -- name words next to a candidate ----------------------------------------------------------------
-    def _name_word(self, i: int, established: set[str]) -> bool:
-        """A capitalised word that is someone's name here: known, a first name, Gaelic, NER's PERSON or an
-        unlisted proper noun; an ambiguous word counts once it is established."""
+    def _name_word(self, i: int, established: set[str], loose: bool = False) -> bool:
+        """A capitalised word that is someone's name here: known, a first name, Gaelic or NER's PERSON; an
+        ambiguous word once it is established; `loose` also takes an unlisted proper noun ("Adebayo"),
+        which is trusted only with a cue around the whole name ("Chester Adebayo HMI")."""
         if not 0 <= i < len(self.words):
             return False
         word = self.words[i].group()
@@ -115,20 +118,22 @@ class Judge:
             return True
         if any(s <= self.words[i].start() and self.words[i].end() <= e for s, e in self.person_ents):
             return True
+        if not loose:
+            return False
         token = self.tokens.get(self.words[i].start())
         from spacy.lang.en.stop_words import STOP_WORDS
 
         return (token is not None and token.pos_ == "PROPN" and key not in STOP_WORDS
                 and word.casefold() not in self.lowercase and not word.isupper())
 
-    def _run(self, i: int, established: set[str]) -> tuple[int, int]:
+    def _run(self, i: int, established: set[str], loose: bool = False) -> tuple[int, int]:
         """The indices of the name around word i: adjacent name words on either side (at most 4 words)."""
         first = last = i
         while first > 0 and i - first < 3 and self._adjacent(first - 1, first) \
-                and self._name_word(first - 1, established):
+                and self._name_word(first - 1, established, loose):
             first -= 1
         while last + 1 < len(self.words) and last - i < 3 and self._adjacent(last, last + 1) \
-                and self._name_word(last + 1, established):
+                and self._name_word(last + 1, established, loose):
             last += 1
         return first, last
 
@@ -147,11 +152,13 @@ class Judge:
         match = re.search(r"([A-Za-z]+)(?:['’]s)?,?\s+$", before)
         return bool(match) and match.group(1).casefold() in self.cues.person_nouns and ",\n" not in before[-3:]
 
-    def _listed_with_people(self, first: int, established: set[str]) -> bool:
-        """"Chloe and Hope Young", "Kai, Summer and ...": right after another person's name."""
-        match = re.search(r"(\S+)\s*(?:,|\band\b|&)\s*$", self._before(first))
+    def _listed_with_people(self, first: int, last: int, established: set[str]) -> bool:
+        """"Chloe and Hope Young", "Kai, Summer and Leo": in a list, right after another person's name."""
+        match = re.search(r"(\S+)\s*(,|\band\b|&)\s*$", self._before(first))
         if not match:
             return False
+        if match.group(2) == "," and not re.match(r"(?:,\s+|\s+and\s+|\s*&\s*)[A-Z]", self._after(last)):
+            return False  # "Sheerness, Kent of ...": a town and its county, not a list of people
         at = self.words[first].start() - len(self._before(first)) + match.start(1)
         index = bisect.bisect_right(self.starts, at) - 1
         return index >= 0 and self.words[index].start() <= at < self.words[index].end() and self._name_word(index, established) and fold(self.words[index].group()) \
@@ -185,6 +192,9 @@ class Judge:
         listed = re.search(r"([A-Z][\w’'\-]+)\s*(?:,|\band\b|&)\s*$", before)
         if listed and fold(listed.group(1)) in self.allow and fold(listed.group(1)) not in self.dual:
             return True
+        if first == last and re.search(r"[A-Z][\w’'\-]+,[ ]$", before) \
+                and re.match(r"(?:[.,;:)]|\s+(?:and|in|on|at|for|to)\b|$)", self._after(last)):
+            return True  # "Seaton, Devon." "Sheerness, Kent, on ...": a town and its county
         place_after = re.match(r",\s+(?:in\s+)?([A-Z][\w’'\-]+)", self._after(last))  # "Paisley, in Renfrewshire"
         if place_after and fold(place_after.group(1)) in self.allow and fold(place_after.group(1)) not in self.dual:
             return True
@@ -194,14 +204,28 @@ class Judge:
                                   and fold(nxt.group(1)) not in self.dual))
 
     # -- judging -----------------------------------------------------------------------------------------
+    def _strong(self, first: int, last: int, established: set[str]) -> bool:
+        return (self._titled(first) or self._relation_before(first) or self._suffix_cue(last)
+                or self._listed_with_people(first, last, established) or self._acts_as_person(last))
+
+    def _date_or_place(self, i: int) -> bool:
+        """"3 May", "May 2023", "in May Peter saw", "at Chester Zoo": a date or a place whatever follows."""
+        prev = re.search(r"([\w’'\-]+)[ \t]*$", self._before(i))
+        nxt = re.match(r"[ \t]*(\d)", self._after(i))
+        return bool(nxt) or bool(prev) and (prev.group(1).isdigit()
+                                          or prev.group(1).casefold() in self.cues.place_only_before)
+
     def _judge(self, i: int, established: set[str]) -> tuple[int, int] | None:
         """The run of name words (first, last) if word i is used as a name here, else None."""
+        if self._date_or_place(i) and not (self._titled(i) or self._relation_before(i)):
+            return None
+        first, last = self._run(i, established, loose=True)
+        if first != last and self._strong(first, last, established):
+            return first, last  # "Chester Adebayo HMI", "her mother, Rachael Devon"
         first, last = self._run(i, established)
-        strong = (self._titled(first) or self._relation_before(first) or self._suffix_cue(last)
-                  or self._listed_with_people(first, established) or self._acts_as_person(last))
-        if first != last and (strong or not self._place_cue(first, last)):
-            return first, last  # part of a full name
-        if strong:
+        if first != last and not self._place_cue(first, last):
+            return first, last  # beside a first name or a known name: "Summer Chester"
+        if self._strong(first, last, established):
             return first, last
         if fold(self.words[i].group()) in established and not self._place_cue(first, last):
             return first, last
