@@ -17,9 +17,14 @@ TOKEN = re.compile(r"\w+")
 # Words before a name that are not the name (the deceased may be "Baby X" or "Dr X").
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "master", "dr", "baby", "sir", "dame", "lady", "lord", "rev",
           "the", "a", "an", "late", "infant", "child", "pc", "sgt", "and", "aged", "age", "of"}
+# Capitalised words that end the name run: "the death of Ann Lee Inquest concluded ..."
+ENDS_NAME = {"inquest", "investigation", "on", "in", "at", "who", "which", "i", "the", "hm", "coroner", "born",
+             "date", "died", "deceased", "dob"}
 # "the death of Ann Lee", "the deaths of A B, aged 47, and C D", "into Ann Lee's death", "16-year-old Ann"
 DEATH_OF = re.compile(r"\bdeaths?\s+of:?\s+(?P<names>[^.;]{1,200})", re.IGNORECASE)
 INTO_DEATH = re.compile(r"\binto\s+(?P<names>(?:[A-Z][\w'’\-]+\s+){0,4}[A-Z][\w\-]+)['’]s?\s+death\b")
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"}
 NAME_WORD = re.compile(r"(?:Mc|Mac|O['’])?[A-Z][\w'’\-]*")
 
 
@@ -124,6 +129,8 @@ def deceased_tokens(text: str) -> set[str]:
             run = []
             for word in words:
                 word = word.strip("'\"‘’“”")
+                if word.casefold() in ENDS_NAME and run:
+                    break
                 if NAME_WORD.fullmatch(word) and word.casefold() not in TITLES and not word.isdigit():
                     run.append(re.sub(r"['’]s$", "", word))
                 elif word.casefold() in TITLES and not run:
@@ -140,6 +147,11 @@ def deceased_tokens(text: str) -> set[str]:
     return {t for t in tokens if len(t) >= 2 and "REDACTED" not in t.upper()}
 
 
+def is_date(text: str, start: int, end: int) -> bool:
+    return bool(re.search(r"\d(?:st|nd|rd|th)?\s*$", text[max(0, start - 8):start])
+                or re.match(r"\s*\d", text[end:end + 4]))
+
+
 def name_occurrences(text: str, tokens: set[str], out: Out | None = None) -> tuple[int, int]:
     """(mentions, left): capitalised or upper-case whole-word occurrences of the tokens in the original
     text, and how many of them no redaction in `out` covers."""
@@ -147,8 +159,8 @@ def name_occurrences(text: str, tokens: set[str], out: Out | None = None) -> tup
     for token in tokens:
         for match in re.finditer(rf"(?<![\w'’\-]){re.escape(token)}(?!\w)", text, re.IGNORECASE):
             word = match.group()
-            if not word[0].isupper():
-                continue
+            if not word[0].isupper() or (token.casefold() in MONTHS and is_date(text, match.start(), match.end())):
+                continue  # "31 May 2019" is a date, not Lily May
             mentions += 1
             if out is None or not any(s <= match.start() and match.end() <= e for s, e, _ in out):
                 left_count += 1

@@ -85,3 +85,5 @@ def test_deceased_left_counts_capitalised_mentions_outside_redactions():
     r = deceased_left([text], [out])
     assert (r["mentions"], r["left"], r["reports_with_a_name_left"]) == (4, 1, 1)
     assert deceased_left([text], [[(0, len(text), "X")]])["left"] == 0
+    dates = "the death of Lily May Roe. On 31 May 2019, May 3 2020, Lily May was seen."
+    assert deceased_left([dates], [[]])["mentions"] == 5  # Lily, May, Roe; the dates' May are not names

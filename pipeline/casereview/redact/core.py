@@ -12,6 +12,7 @@ from casereview.config import RedactConfig, load_config
 from casereview.contracts import Document, Redaction
 from casereview.redact.lists import RedactionLists, load_lists
 from casereview.redact.name_or_word import name_uses
+from casereview.redact.recognizers.base import LINE_CONTINUATION, split_at_line_breaks
 from casereview.redact.names import Mention, NameFinder, Person, mention_counts, propagate
 from casereview.redact.spans import OffsetMap, Span, merge_overlapping
 from casereview.settings import RESOURCES_DIR
@@ -31,7 +32,7 @@ ENTITY_LABELS = {
     "DATE_OF_BIRTH": "DATE_OF_BIRTH",
 }
 
-TRUSTED_NAME_RULES = {"TitledNameRecognizer", "CuedNameRecognizer"}  # no NER plausibility filter for these
+TRUSTED_NAME_RULES = {"TitledNameRecognizer", "CuedNameRecognizer", LINE_CONTINUATION}  # no NER plausibility filter
 PLACE_OR_ORG = {"GPE", "LOC", "FAC", "ORG", "NORP"}
 
 class LeakError(RuntimeError):
@@ -97,8 +98,8 @@ def detect(text: str, params: RedactConfig, lists: RedactionLists):
 
     analyzer = get_analyzer(params.model)
     artifacts = analyzer.nlp_engine.process_text(text, LANGUAGE)
-    results = analyzer.analyze(text, language=LANGUAGE, nlp_artifacts=artifacts,
-                               entities=list(ENTITY_LABELS), score_threshold=params.score_threshold)
+    results = split_at_line_breaks(text, analyzer.analyze(text, language=LANGUAGE, nlp_artifacts=artifacts,
+                                   entities=list(ENTITY_LABELS), score_threshold=params.score_threshold))
     nlp = analyzer.nlp_engine.nlp[LANGUAGE]
     entities = list(artifacts.entities) + caps_run_entities(text, nlp)
     return results, entity_votes(artifacts.entities), entities, artifacts.tokens

@@ -139,7 +139,10 @@ class Judge:
 
     # -- cues ------------------------------------------------------------------------------------------
     def _titled(self, first: int) -> bool:
+        """After a title ("Ms Devon", "Mr R. May") or after initials ("G. Irvine")."""
         before = self._before(first)
+        if re.search(r"(?:^|[.!?:;,]\s+|\n\s*|\()(?:[A-Z]\.\s?){1,3}$", before):
+            return True  # not "Plan B. Irvine": initials after a word are not a name's
         before = INITIALS.sub("", before.rstrip()).rstrip() if INITIALS.search(before.rstrip()) else before.rstrip()
         words = before.split()
         return bool(words) and words[-1].rstrip(".").casefold() in self.titles and before.endswith(words[-1])
@@ -187,7 +190,9 @@ class Judge:
         """"in Devon", "3 May", "May 2023", "Cheshire West and Chester", "Devon County Council"."""
         before = self._before(first)
         prev = re.search(r"([\w’'\-]+)[ \t]*$", before)
-        if prev and (prev.group(1).casefold() in self.cues.place_before or prev.group(1).isdigit()):
+        ambiguous_first = fold(self.words[first].group()) in self.dual  # "in Devon", not "2022 Roy Middleton"
+        if ambiguous_first and prev and (prev.group(1).casefold() in self.cues.place_before
+                                         or prev.group(1).isdigit()):
             return True
         listed = re.search(r"([A-Z][\w’'\-]+)\s*(?:,|\band\b|&)\s*$", before)
         if listed and fold(listed.group(1)) in self.allow and fold(listed.group(1)) not in self.dual:

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from casereview.redact.lists import LIST_DIR
-from casereview.redact.recognizers.base import expand_patterns
+from casereview.redact.recognizers.base import CaseReviewRecognizer, expand_patterns
 from casereview.redact.recognizers.chi import ChiRecognizer, mod11_check_ok
 from casereview.redact.recognizers.initialled_name import InitialledNameRecognizer
 from casereview.redact.recognizers.name_before_coroner import NameBeforeCoronerRecognizer
@@ -27,7 +27,7 @@ from casereview.redact.recognizers.uk_postcode import ConfidentUkPostcodeRecogni
 RECOGNIZER_DIR = LIST_DIR / "recognizers"
 REGISTRY_FILE = "_registry.yaml"
 CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
-    ChiRecognizer, InitialledNameRecognizer, NameBeforeCoronerRecognizer, UkPhoneRecognizer,
+    CaseReviewRecognizer, ChiRecognizer, InitialledNameRecognizer, NameBeforeCoronerRecognizer, UkPhoneRecognizer,
     ConfidentUkPostcodeRecognizer)}
 
 __all__ = ["CLASSES", "RECOGNIZER_DIR", "class_recognizers", "mod11_check_ok", "recognizer_configs",

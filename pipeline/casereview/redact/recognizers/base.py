@@ -18,6 +18,7 @@ from presidio_analyzer import Pattern, PatternRecognizer
 from casereview.redact.lists import load_lists
 
 PLACEHOLDER = re.compile(r"<<([a-z_]+)>>")
+LINE_CONTINUATION = "LineContinuation"  # recogniser name on the part of a name after a line break
 
 
 @lru_cache(maxsize=32)
@@ -45,3 +46,33 @@ class CaseReviewRecognizer(PatternRecognizer):
         compiled = [Pattern(p["name"], p["regex"], float(p["score"])) for p in expand_patterns(patterns)]
         super().__init__(supported_entity=supported_entity, patterns=compiled, name=name or type(self).__name__,
                          context=context, supported_language=supported_language, **kwargs)
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        return split_at_line_breaks(text, super().analyze(text, entities, nlp_artifacts, regex_flags))
+
+
+def split_at_line_breaks(text: str, results: list) -> list:
+    """A name across a line break ("Jake Anthony\r\nJOHNSON", hard-wrapped text) is reported one line at a
+    time: the redactor keeps a name to one line, and would otherwise drop what follows the break. A next
+    line starting with a stop word ("Ann Lee\nThe inquest") is not part of the name."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    out = []
+    for result in results:
+        if result.entity_type != "PERSON" or "\n" not in text[result.start:result.end]:
+            out.append(result)
+            continue
+        span = text[result.start:result.end]
+        for n, line in enumerate(re.finditer(r"[^\r\n]+", span)):
+            piece = line.group()
+            gap = span[:line.start()][-4:] if n else ""
+            if n and (not piece.strip() or gap.count("\n") > 1 or piece.split()[0].casefold() in STOP_WORDS):
+                break  # a paragraph break or "The ..." ends the name
+            start = result.start + line.start() + len(piece) - len(piece.lstrip())
+            end = result.start + line.start() + len(piece.rstrip())
+            metadata = dict(result.recognition_metadata or {})
+            if n:  # the rest of a name that a line break cut: as trusted as the title or cue rules
+                metadata[result.RECOGNIZER_NAME_KEY] = LINE_CONTINUATION
+            out.append(type(result)(result.entity_type, start, end, result.score,
+                                    result.analysis_explanation, metadata))
+    return out
