@@ -12,8 +12,8 @@ from casereview.config import RedactConfig, load_config
 from casereview.contracts import Document, Redaction
 from casereview.redact.lists import RedactionLists, load_lists
 from casereview.redact.name_or_word import name_uses
-from casereview.redact.recognizers.base import LINE_CONTINUATION, split_at_line_breaks
 from casereview.redact.names import Mention, NameFinder, Person, mention_counts, propagate
+from casereview.redact.recognizers.base import LINE_CONTINUATION, split_at_line_breaks
 from casereview.redact.spans import OffsetMap, Span, merge_overlapping
 from casereview.settings import RESOURCES_DIR
 

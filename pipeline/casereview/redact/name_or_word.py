@@ -83,7 +83,7 @@ class Judge:
     # -- the words around a word -----------------------------------------------------------------------
     def _adjacent(self, i: int, j: int) -> bool:
         a, b = sorted((i, j))
-        return 0 <= a and b < len(self.words) and self.text[self.words[a].end():self.words[b].start()] in (" ", "-")
+        return a >= 0 and b < len(self.words) and self.text[self.words[a].end():self.words[b].start()] in (" ", "-")
 
     def _before(self, i: int) -> str:
         return self.text[max(0, self.words[i].start() - 60):self.words[i].start()]
@@ -153,7 +153,7 @@ class Judge:
         if NAME_CUE_BEFORE.search(before):
             return True
         match = re.search(r"([A-Za-z]+)(?:['’]s)?,?\s+$", before)
-        return bool(match) and match.group(1).casefold() in self.cues.person_nouns and ",\n" not in before[-3:]
+        return match is not None and match.group(1).casefold() in self.cues.person_nouns and ",\n" not in before[-3:]
 
     def _listed_with_people(self, first: int, last: int, established: set[str]) -> bool:
         """"Chloe and Hope Young", "Kai, Summer and Leo": in a list, right after another person's name."""
@@ -172,7 +172,7 @@ class Judge:
         if self.cues.age_after.match(after):
             return True
         match = re.match(r",?\s+([A-Za-z]+)\b", after)
-        return bool(match) and match.group(1) in self.post_nominals
+        return match is not None and match.group(1) in self.post_nominals
 
     def _acts_as_person(self, i: int) -> bool:
         """Subject of a person's verb, or possessor of a thing only people have."""
@@ -204,7 +204,7 @@ class Judge:
         if place_after and fold(place_after.group(1)) in self.allow and fold(place_after.group(1)) not in self.dual:
             return True
         nxt = re.match(r"\s*([\w’'\-]+)", self._after(last))
-        return bool(nxt) and (nxt.group(1)[:1].isdigit() or fold(nxt.group(1)) in self.not_names
+        return nxt is not None and (nxt.group(1)[:1].isdigit() or fold(nxt.group(1)) in self.not_names
                               or (is_capitalised(nxt.group(1)) and fold(nxt.group(1)) in self.allow
                                   and fold(nxt.group(1)) not in self.dual))
 
@@ -217,8 +217,8 @@ class Judge:
         """"3 May", "May 2023", "in May Peter saw", "at Chester Zoo": a date or a place whatever follows."""
         prev = re.search(r"([\w’'\-]+)[ \t]*$", self._before(i))
         nxt = re.match(r"[ \t]*(\d)", self._after(i))
-        return bool(nxt) or bool(prev) and (prev.group(1).isdigit()
-                                          or prev.group(1).casefold() in self.cues.place_only_before)
+        return nxt is not None or (prev is not None and (prev.group(1).isdigit()
+                                                         or prev.group(1).casefold() in self.cues.place_only_before))
 
     def _judge(self, i: int, established: set[str]) -> tuple[int, int] | None:
         """The run of name words (first, last) if word i is used as a name here, else None."""

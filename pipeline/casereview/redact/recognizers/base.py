@@ -45,7 +45,7 @@ class CaseReviewRecognizer(PatternRecognizer):
                  context: list[str] | None = None, supported_language: str = "en", **kwargs: Any):
         compiled = [Pattern(p["name"], p["regex"], float(p["score"])) for p in expand_patterns(patterns)]
         super().__init__(supported_entity=supported_entity, patterns=compiled, name=name or type(self).__name__,
-                         context=context, supported_language=supported_language, **kwargs)
+                         context=context or [], supported_language=supported_language, **kwargs)
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         return split_at_line_breaks(text, super().analyze(text, entities, nlp_artifacts, regex_flags))
