@@ -37,6 +37,7 @@ def test_a_name_in_use_is_found(text, names):
     "He died at Brielle Way, Sheerness, Kent of multiple injuries.",
     "Cheshire West and Chester commissioned the review.",
     "Devon County Council and Hamilton Sheriff Court were told.",
+    "Dorset saw an increase in children coming into care, and Dorset agreed to fund it.",
 ])
 def test_a_place_month_or_word_is_kept(text):
     assert uses(text) == []

@@ -70,5 +70,8 @@ def test_a_name_across_a_line_break_is_reported_line_by_line():
     text = "the death of Jake Anthony \r\nJOHNSON (age 22).\n\nAt noon"
     whole = RecognizerResult("PERSON", text.index("Jake"), text.index(" (age"), 0.85)
     assert [text[r.start:r.end] for r in split_at_line_breaks(text, [whole])] == ["Jake Anthony", "JOHNSON"]
+    heading = "Lead inspector: Steve Roe, Her Majesty's Inspector\nJudgement Grade\nThe impact"
+    title = RecognizerResult("PERSON", heading.index("Inspector\n"), heading.index("\nThe"), 0.8)
+    assert split_at_line_breaks(heading, [title]) == [title]  # a title alone on its line: not split
     para = RecognizerResult("PERSON", text.index("JOHNSON"), len(text) - 5, 0.85)
     assert [text[r.start:r.end] for r in split_at_line_breaks(text, [para])] == ["JOHNSON (age 22)."]

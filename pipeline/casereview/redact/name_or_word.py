@@ -71,6 +71,7 @@ class Judge:
         self.titles = lists.folded("titles") | lists.folded("role_titles")
         self.post_nominals = set(lists.get("post_nominals"))
         self.not_names = lists.folded("org_words") | lists.folded("street_types")
+        self.councils = lists.folded("councils")
         self.protected = protected
         self.known = {k.casefold() for k in known} - self.allow
         self.words = list(WORD.finditer(text))
@@ -182,8 +183,8 @@ class Judge:
         if possessive and possessive.group(1).casefold() in self.cues.person_nouns:
             return True
         token = self.tokens.get(word.start())
-        if token is None or token.dep_ not in ("nsubj", "nsubjpass"):
-            return False
+        if token is None or token.dep_ not in ("nsubj", "nsubjpass") or fold(word.group()) in self.councils:
+            return False  # "Dorset agreed to fund": a council acts too
         return token.head.lemma_.casefold() in self.cues.person_verbs
 
     def _place_cue(self, first: int, last: int) -> bool:

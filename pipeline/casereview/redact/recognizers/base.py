@@ -57,12 +57,15 @@ def split_at_line_breaks(text: str, results: list) -> list:
     line starting with a stop word ("Ann Lee\nThe inquest") is not part of the name."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
+    titles = {t.casefold() for t in load_lists().titles}
     out = []
     for result in results:
-        if result.entity_type != "PERSON" or "\n" not in text[result.start:result.end]:
-            out.append(result)
-            continue
         span = text[result.start:result.end]
+        first_line = re.split(r"[\r\n]", span, maxsplit=1)[0]
+        if result.entity_type != "PERSON" or "\n" not in span \
+                or all(w.strip(".,’'").casefold() in titles for w in first_line.split()):
+            out.append(result)  # "Inspector\nJudgement Grade": a title on its own line introduces no name
+            continue
         for n, line in enumerate(re.finditer(r"[^\r\n]+", span)):
             piece = line.group()
             gap = span[:line.start()][-4:] if n else ""
