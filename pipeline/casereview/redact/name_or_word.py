@@ -34,6 +34,7 @@ INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,3}$")
 class Cues:
     person_verbs: frozenset[str]
     person_nouns: frozenset[str]
+    relations: frozenset[str]
     place_before: frozenset[str]
     place_only_before: frozenset[str]
     age_after: re.Pattern[str]
@@ -44,6 +45,7 @@ def load_cues() -> Cues:
     data = yaml.safe_load((LIST_DIR / "name_context.yaml").read_text(encoding="utf-8"))
     return Cues(frozenset(w.casefold() for w in data["person_verbs"]),
                 frozenset(w.casefold() for w in data["person_nouns"]),
+                frozenset(w.casefold() for w in data["relations"]),
                 frozenset(w.casefold() for w in data["place_before"]),
                 frozenset(w.casefold() for w in data["place_only_before"]),
                 re.compile(data["age_after"]))
@@ -153,8 +155,9 @@ class Judge:
         before = self._before(first)
         if NAME_CUE_BEFORE.search(before):
             return True
-        match = re.search(r"([A-Za-z]+)(?:['’]s)?,?\s+$", before)
-        return match is not None and match.group(1).casefold() in self.cues.person_nouns and ",\n" not in before[-3:]
+        match = re.search(r"(?:\b(her|his|their|the|our|my|your)\s+)?(?:[a-z]+\s+)?([A-Za-z]+)(,)?[ ]+$", before)
+        return (match is not None and match.group(2).casefold() in self.cues.relations
+                and bool(match.group(1) or match.group(3)))
 
     def _listed_with_people(self, first: int, last: int, established: set[str]) -> bool:
         """"Chloe and Hope Young", "Kai, Summer and Leo": in a list, right after another person's name."""
