@@ -64,6 +64,9 @@ def test_cues_and_labels_are_not_reported_with_the_name():
     assert found("Registered manager: Grace Adeleke. Good.", "ListedNameRecognizer") == ["Grace Adeleke"]
     assert found("She was born on 3 March 2011 in Leeds.", "DateOfBirthRecognizer") == ["3 March 2011"]
     assert found("Met on 3 March 2011 in Leeds.", "DateOfBirthRecognizer") == []
+    assert found("The social worker, Siân Rowlands, visited; her mother, Kirsty Brannock, did not.",
+                 "RelatedNameRecognizer") == ["Siân Rowlands", "Kirsty Brannock"]
+    assert found("The social worker, who was new, visited.", "RelatedNameRecognizer") == []
 
 
 def test_a_name_across_a_line_break_is_reported_line_by_line():
