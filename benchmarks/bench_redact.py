@@ -1,11 +1,18 @@
 """Benchmark the redact stage against Presidio's default AnalyzerEngine on the same spaCy model.
 
     python benchmarks/bench_redact.py --shared ../shared --out benchmarks/results/redact.json
+    python benchmarks/bench_redact.py --parts truth --out benchmarks/results/redact_truth.json
 
-Measures person-name mention recall/precision on the hand-labelled coroners' reports (gold/dev/names.jsonl),
-on BTC and WNUT-17 (CoNLL, PER/person), the invented identifier suite, public-body retention, words per
-second, and the time for a 20,000-word report against spaCy's full pipeline. A gold mention counts as found
-only if every character of it is inside a redaction. Prints and writes numbers only, never report text.
+Parts (--parts, comma-separated; default all):
+- names: person-name mention recall/precision against Presidio's default engine on the hand-labelled coroners'
+  reports (gold/dev/names.jsonl), on BTC and WNUT-17 (CoNLL, PER/person), the invented identifier suite and
+  public-body retention. A gold mention counts as found only if every character of it is inside a redaction.
+- truth: the invented narratives of corpora/redaction_truth (dev and holdout apart, by style: names left,
+  same-person precision/recall, different people kept apart, child-label misuse, kept spans); non-name
+  tokens changed per 10,000 on the labelled dev reports; the deceased's name left on the coroners' reports
+  of data/pfd and data/pfd_more.
+- speed: words per second and the time for a 20,000-word report against spaCy's full pipeline.
+Prints and writes numbers only, never report text.
 """
 
 from __future__ import annotations
@@ -24,7 +31,11 @@ from casereview.config import load_config
 from casereview.redact.core import LeakError, apply_plan, check_leaks, plan_redactions
 from casereview.redact.engine import get_analyzer, get_default_analyzer, spacy_nlp_engine
 
+from benchmarks.redaction_scoring import deceased_left, non_name_tokens_changed, per_10k, score_split
 from tests.redact.synthetic import identifier_suite, public_body_suite
+
+NARRATIVES = ROOT / "corpora/redaction_truth/narratives.jsonl"
+PARTS = ("names", "truth", "speed")
 
 PRESIDIO_LABELS = {"PERSON": "PERSON", "EMAIL_ADDRESS": "EMAIL", "UK_NHS": "NHS_NUMBER",
                    "UK_NINO": "NI_NUMBER", "PHONE_NUMBER": "PHONE", "DATE_TIME": "DATE",
@@ -226,14 +237,64 @@ def redact_full(text: str, params):
     return True
 
 
+# -- truth: narratives, non-name tokens, the deceased's name ------------------------------------------
+
+def replacements_of(text: str, params):
+    """(start, end, replacement) in original offsets: what a reader of the redacted text sees."""
+    plan = plan_redactions(text, params)
+    return [(s.start, s.end, r) for s, r in zip(plan.spans, plan.replacements, strict=True)], plan
+
+
+def truth_section(shared: Path, params) -> dict:
+    narratives = [json.loads(line) for line in NARRATIVES.open(encoding="utf-8")]
+    outputs = [replacements_of(n["text"], params)[0] for n in narratives]
+    result: dict = {"narratives": score_split(narratives, outputs, params.subject_label)}
+
+    counts, titles = [], frozenset()
+    for text, gold in pfd_gold(shared):
+        out, plan = replacements_of(text, params)
+        titles = plan.finder.courtesy_titles
+        counts.append(non_name_tokens_changed(text, gold, out, titles))
+    result["pfd_dev_non_name_tokens"] = per_10k(counts)
+
+    reports = [json.loads(line) for line in (shared / "data/pfd/reports.jsonl").open()]
+    dev_ids = {json.loads(line)["id"] for line in (shared / "gold/dev/names.jsonl").open()}
+    deceased = {}
+    for part, chosen in (("pfd_dev", [r for r in reports if r["id"] in dev_ids]),
+                         ("pfd_other", [r for r in reports if r["id"] not in dev_ids])):
+        texts = [r["text"] for r in chosen]
+        deceased[part] = deceased_left(texts, [replacements_of(t, params)[0] for t in texts])
+    more = [json.loads(line) for line in (shared / "data/pfd_more/reports.jsonl").open()]
+    texts = ["\n\n".join(r.get(k) or "" for k in ("investigation", "circumstances", "concerns")) for r in more]
+    deceased["pfd_more"] = deceased_left(texts, [replacements_of(t, params)[0] for t in texts])
+    result["deceased_name_left"] = deceased
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--out", default=str(ROOT / "benchmarks/results/redact.json"))
+    parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ", ".join(PARTS))
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    if not parts <= set(PARTS):
+        parser.error(f"unknown part(s): {', '.join(sorted(parts - set(PARTS)))}")
     shared = Path(args.shared)
     params = load_config().redact
     get_analyzer(params.model)
+    results: dict = {"python": platform.python_version(), "model": params.model, "parts": sorted(parts)}
+    if "names" in parts or "speed" in parts:
+        results.update(names_and_speed(shared, params, parts))
+    if "truth" in parts:
+        results["truth"] = truth_section(shared, params)
+        print("truth", json.dumps(results["truth"]["narratives"]["dev"] | {"by_style": "..."}))
+        print("truth", json.dumps({k: v for k, v in results["truth"].items() if k != "narratives"}))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+def names_and_speed(shared: Path, params, parts: set[str]) -> dict:
     systems = {"casereview": ours(params), "presidio_default": presidio_default()}
 
     pfd = pfd_gold(shared)
@@ -244,20 +305,25 @@ def main() -> None:
         + conll_gold(shared / "data/ner/btc_b.conll", {"PER"}),
         "wnut17_test": conll_gold(shared / "data/ner/wnut17_test.conll", {"person"}),
     }
-    results: dict = {"python": platform.python_version(), "model": params.model, "systems": {}}
+    results: dict = {"systems": {}}
     for name, system in systems.items():
-        entry = {corpus: score_names(docs, system) for corpus, docs in corpora.items()}
-        entry["synthetic_identifiers"] = score_identifiers(system)
-        entry["public_bodies"] = score_public_bodies(system)
-        entry["speed_pfd_all_reports"] = speed([t for t, _ in pfd], system)
+        entry = {}
+        if "names" in parts:
+            entry = {corpus: score_names(docs, system) for corpus, docs in corpora.items()}
+            entry["synthetic_identifiers"] = score_identifiers(system)
+            entry["public_bodies"] = score_public_bodies(system)
+        if "speed" in parts:
+            entry["speed_pfd_all_reports"] = speed([t for t, _ in pfd], system)
         results["systems"][name] = entry
-        print(name, json.dumps({k: v.get("recall", v.get("retention")) for k, v in entry.items()}))
-    results["pfd_dev_leak_check_passed"] = sum(redact_full(t, params) for t, _ in pfd)
-    results["pfd_dev_reports"] = len(pfd)
-    results["long_report"] = long_report_timing(shared, params)
-    print("long report", json.dumps(results["long_report"]))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(name, json.dumps({k: v.get("recall", v.get("retention", v.get("words_per_second")))
+                                for k, v in entry.items()}))
+    if "names" in parts:
+        results["pfd_dev_leak_check_passed"] = sum(redact_full(t, params) for t, _ in pfd)
+        results["pfd_dev_reports"] = len(pfd)
+    if "speed" in parts:
+        results["long_report"] = long_report_timing(shared, params)
+        print("long report", json.dumps(results["long_report"]))
+    return results
 
 
 if __name__ == "__main__":

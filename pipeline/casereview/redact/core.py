@@ -11,7 +11,9 @@ from functools import lru_cache
 from casereview.config import RedactConfig, load_config
 from casereview.contracts import Document, Redaction
 from casereview.redact.lists import RedactionLists, load_lists
+from casereview.redact.name_or_word import name_uses
 from casereview.redact.names import Mention, NameFinder, Person, mention_counts, propagate
+from casereview.redact.recognizers.base import LINE_CONTINUATION, split_at_line_breaks
 from casereview.redact.spans import OffsetMap, Span, merge_overlapping
 from casereview.settings import RESOURCES_DIR
 
@@ -30,7 +32,7 @@ ENTITY_LABELS = {
     "DATE_OF_BIRTH": "DATE_OF_BIRTH",
 }
 
-TRUSTED_NAME_RULES = {"TitledNameRecognizer", "CuedNameRecognizer"}  # no NER plausibility filter for these
+TRUSTED_NAME_RULES = {"TitledNameRecognizer", "CuedNameRecognizer", LINE_CONTINUATION}  # no NER plausibility filter
 PLACE_OR_ORG = {"GPE", "LOC", "FAC", "ORG", "NORP"}
 
 class LeakError(RuntimeError):
@@ -57,8 +59,9 @@ class Plan:
 
 
 def protected_spans(text: str, lists: RedactionLists) -> list[tuple[int, int]]:
-    """Public bodies (any case) and role titles (as written in the list): never searched into."""
-    spans = phrase_spans(text, lists.get("public_bodies"), re.IGNORECASE)
+    """Public bodies, councils, organisations, conditions, legislation (any case) and role titles (as written
+    in the list): never searched into. Single words that are also names are left to name_or_word."""
+    spans = phrase_spans(text, lists.protected_phrases(), re.IGNORECASE)
     spans += phrase_spans(text, lists.get("roles"), 0)  # "the sergeant" stays; "Molly Sergeant" does not
     return sorted(spans)
 
@@ -66,8 +69,14 @@ def protected_spans(text: str, lists: RedactionLists) -> list[tuple[int, int]]:
 def phrase_spans(text: str, phrases: list[str], flags: int) -> list[tuple[int, int]]:
     if not phrases:
         return []
-    alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
-    return [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", text, flags)]
+    return [(m.start(), m.end()) for m in phrase_pattern(tuple(sorted(set(phrases))), flags).finditer(text)]
+
+
+@lru_cache(maxsize=16)
+def phrase_pattern(phrases: tuple[str, ...], flags: int) -> re.Pattern[str]:
+    """One alternation of the phrases, longest first; a straight apostrophe also matches a curly one."""
+    alternatives = "|".join(re.escape(p).replace("'", "['’]") for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
 
 
 def marker_spans(text: str, markers: list[str]) -> list[tuple[int, int]]:
@@ -89,8 +98,8 @@ def detect(text: str, params: RedactConfig, lists: RedactionLists):
 
     analyzer = get_analyzer(params.model)
     artifacts = analyzer.nlp_engine.process_text(text, LANGUAGE)
-    results = analyzer.analyze(text, language=LANGUAGE, nlp_artifacts=artifacts,
-                               entities=list(ENTITY_LABELS), score_threshold=params.score_threshold)
+    results = split_at_line_breaks(text, analyzer.analyze(text, language=LANGUAGE, nlp_artifacts=artifacts,
+                                   entities=list(ENTITY_LABELS), score_threshold=params.score_threshold))
     nlp = analyzer.nlp_engine.nlp[LANGUAGE]
     entities = list(artifacts.entities) + caps_run_entities(text, nlp)
     return results, entity_votes(artifacts.entities), entities, artifacts.tokens
@@ -193,6 +202,7 @@ def plan_redactions(text: str, params: RedactConfig) -> Plan:
     mentions += [m for m in finder.gazetteer_mentions() + finder.deny_mentions() + finder.echoed_names(entities)
                  + caps_mentions(finder, entities) + (finder.recurring_subjects(doc) if doc is not None else [])
                  if not overlaps_any(m.start, m.end, markers)]
+    mentions += name_uses(text, doc, lists, sorted(protected + markers), mentions)  # "Ms Devon", not "in Devon"
     people, owners = finder.group(mentions)
     mentions += finder.bracketed_aliases(mentions)  # "Frances Rose Thomas (Frankie)"
     people, owners = finder.group(mentions)
@@ -399,7 +409,8 @@ def redact_document(doc: Document, config: RedactConfig | None = None) -> Docume
 def redact_file_name(name: str, plan: Plan) -> str:
     """File names often carry the child's name ("Jane-Doe-PFD-report.pdf"): replace any word of it that is
     a detected name token, so the name does not travel on in manifests, the database or exports."""
-    tokens = {t.casefold() for t in plan.leak_tokens}
+    keep = plan.finder.allow if plan.finder is not None else frozenset()  # councils, places: "calderdale_..."
+    tokens = {t.casefold() for t in plan.leak_tokens} - keep
     stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
     stem = re.sub(r"[^\W\d_]+", lambda m: "REDACTED" if m.group().casefold() in tokens else m.group(), stem)
     return stem + dot + extension  # the extension is never a name: "..._2.pdf" stays ".pdf"

@@ -36,28 +36,19 @@ def patch_presidio_tldextract() -> None:
 
 
 def build_registry(nlp_engine, extra_recognizers=()):
-    """The recognisers UK case reviews need, and no US/finance ones that only add false positives."""
-    from presidio_analyzer import RecognizerRegistry
-    from presidio_analyzer.predefined_recognizers import (
-        EmailRecognizer,
-        NhsRecognizer,
-        PhoneRecognizer,
-        SpacyRecognizer,
-        UkNinoRecognizer,
-    )
+    """Presidio's registry from our configuration (resources/redaction/recognizers/, one file a recogniser),
+    our class-based recognisers, and Presidio's phone recogniser asked for the UK as "GB"."""
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+    from presidio_analyzer.recognizer_registry import RecognizerRegistryProvider
 
-    from casereview.redact.recognizers import custom_recognizers
+    from casereview.redact.recognizers import class_recognizers, registry_configuration
 
-    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
-    for recognizer in (
-        SpacyRecognizer(supported_entities=["PERSON"]),
-        EmailRecognizer(),
-        PhoneRecognizer(supported_regions=("GB",)),
-        NhsRecognizer(),
-        UkNinoRecognizer(),
-        *custom_recognizers(),
-        *extra_recognizers,
-    ):
+    provider = RecognizerRegistryProvider(registry_configuration=registry_configuration(), nlp_engine=nlp_engine)
+    registry = provider.create_recognizer_registry()
+    flags = registry.global_regex_flags
+    for recognizer in (PhoneRecognizer(supported_regions=("GB",)), *class_recognizers(), *extra_recognizers):
+        if hasattr(recognizer, "global_regex_flags"):
+            recognizer.global_regex_flags = flags  # one flag set for every pattern, as the configuration says
         registry.add_recognizer(recognizer)
     return registry
 

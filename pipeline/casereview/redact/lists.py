@@ -17,6 +17,12 @@ LIST_DIR = RESOURCES_DIR / "redaction"
 # list name -> what it holds (the file is LIST_DIR / f"{name}.txt")
 LIST_NAMES = {
     "public_bodies": "organisations, services and agencies that stay (matched as phrases)",
+    "councils": "UK councils and local authorities, short forms too (Calderdale, Darwen): they stay",
+    "organisations": "hospitals, NHS trusts, companies and charities that stay (Network Rail, Cygnet)",
+    "conditions": "diagnoses and conditions that stay (Asperger's, Post-Traumatic Stress Disorder)",
+    "legislation": "legislation and guidance that stay (Children Act 1989)",
+    "post_nominals": "letters after a name that stay (HMI, OBE): the name before them is redacted",
+    "names_also_words": "names that are also places or words (Chester, May, Hope): judged from context",
     "org_words": "words that make a capitalised phrase an organisation or place (Council, Hospital...)",
     "roles": "role titles that stay (the health visitor, the lead professional...)",
     "places": "towns, cities, regions and countries that stay",
@@ -28,6 +34,10 @@ LIST_NAMES = {
     "nicknames": "lines 'Formal: Short, Short': short forms are redacted with the formal name's person",
     "deny_names": "names always redacted, wherever they appear",
 }
+
+
+# Lists of phrases that stay wherever they appear (any case); their single words are never name tokens.
+PHRASE_LISTS = ("public_bodies", "councils", "organisations", "conditions", "legislation")
 
 
 @dataclass
@@ -61,10 +71,22 @@ class RedactionLists:
 
     def _allow_tokens(self) -> frozenset[str]:
         words = set(self.folded("keep_words")) | set(self.folded("places")) | set(self.folded("org_words"))
-        for phrase in self.get("public_bodies"):  # roles are not here: "Molly Sergeant", "Jane Judge"
+        words |= self.folded("post_nominals") | self.folded("names_also_words")
+        for phrase in self.phrases():  # roles are not here: "Molly Sergeant", "Jane Judge"
             if " " not in phrase.strip():
                 words.add(phrase.casefold())
         return frozenset(words)
+
+    def phrases(self) -> list[str]:
+        """Every phrase that stays wherever it appears: public bodies, councils, organisations, conditions,
+        legislation."""
+        return [phrase for name in PHRASE_LISTS for phrase in self.get(name)]
+
+    def protected_phrases(self) -> list[str]:
+        """The phrases never searched into for names: all of them except the single words that are also
+        names ("Sutton", "Chester"), which name_or_word judges one occurrence at a time."""
+        return self._memoised("protected", lambda: [
+            p for p in self.phrases() if " " in p.strip() or p.casefold() not in self.folded("names_also_words")])
 
     def first_names(self) -> frozenset[str]:
         """The gazetteer plus the short forms in the nickname list ("Danny", "Becky"), folded."""
