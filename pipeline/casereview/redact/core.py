@@ -11,7 +11,7 @@ from casereview.config import RedactConfig, load_config
 from casereview.contracts import Document, Redaction
 from casereview.redact.lists import RedactionLists, load_lists
 from casereview.redact.names import Mention, NameFinder
-from casereview.redact.persons import People, PersonResolver, choose_subject, existing_label_spans
+from casereview.redact.persons import People, PersonResolver, choose_subject, cued_run, existing_label_spans
 from casereview.redact.spans import OffsetMap, Span, merge_overlapping
 
 log = logging.getLogger(__name__)
@@ -279,8 +279,13 @@ def pick_subject(found: People, params: RedactConfig, text: str) -> int | None:
             if wanted & person.tokens:
                 return index
         return None
-    if mode == "none" or re.search(label_family(params.subject_label), text):
+    if mode == "none":
         return None
+    cued = cued_run(text, found.runs)
+    if cued is not None and found.runs[cued].person >= 0:
+        return found.runs[cued].person  # named as the subject: gets the next free label ("Child B")
+    if re.search(label_family(params.subject_label), text):
+        return None  # the text pseudonymised its subject already: nobody new is a child
     return choose_subject(found, text)
 
 

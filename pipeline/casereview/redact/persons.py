@@ -32,6 +32,8 @@ CUES_PATH = RESOURCES_DIR / "redaction" / "person_cues.txt"
 RELATIONS_PATH = RESOURCES_DIR / "redaction" / "relations.txt"
 SUBJECT = -2  # a relation owned by the child the review is about ("her mother")
 DETERMINERS = {"the", "her", "his", "their", "its", "a", "an"}
+DECLARED_AFTER = r"[\"”’']?\s+(?:(?:refers|refer|means|denotes|stands\s+for|is\s+used\s+for)\s+)?(?:to\s+)?(?:the|her|his)\s+"
+ALIAS_AFTER = re.compile(r"\b(?:as|called|nicknamed)\s+[\"“‘']?(?P<alias>[A-Z][a-z][\w'’\-]*)")
 
 
 # -- data files ------------------------------------------------------------------------------------------
@@ -60,6 +62,7 @@ class Cues:
     subject_possessors: frozenset[str]
     child_age: re.Pattern
     existing_labels: re.Pattern
+    adult_after: frozenset[str]
 
 
 def _lines(path) -> list[str]:
@@ -75,7 +78,7 @@ def load_cues() -> Cues:
     return Cues(words["female_titles"], words["male_titles"], words["child_titles"],
                 words["declaration_words"], words["subject_possessors"],
                 re.compile(raw["child_age_pattern"].strip(), re.IGNORECASE),
-                re.compile(r"(?<!\w)(?:" + "|".join(labels) + r")(?!\w)"))
+                re.compile(r"(?<!\w)(?:" + "|".join(labels) + r")(?!\w)"), words["adult_after"])
 
 
 @lru_cache(maxsize=1)
@@ -174,7 +177,24 @@ class PersonResolver:
         vocab |= {a for a in aliases if self.finder.occurrences(a)}
         return {t for t in vocab if len(t) >= 2 and t not in self.finder.allow}
 
+    def declared_aliases(self) -> list[Mention]:
+        """A capitalised word the text declares to be someone's other name ("in health records as Scotty")."""
+        found = []
+        for match in ALIAS_AFTER.finditer(self.text):
+            window = set(re.findall(r"[a-z]+", self.text[max(0, match.start() - 40):match.start()].casefold()))
+            word = match.group("alias")
+            folded = normalise(word)
+            if not window & self.cues.declaration_words or folded in self.finder.allow or \
+                    folded in self.finder.titles or folded in self.relations or \
+                    self.finder._is_protected(match.start("alias"), match.end("alias")):
+                continue
+            if not any(m.start < match.start() for m in self.mentions):
+                continue  # an alias of nobody named yet
+            found.append(Mention(match.start("alias"), match.end("alias"), [word]))
+        return found
+
     def build_runs(self) -> None:
+        self.mentions = self.mentions + self.declared_aliases()
         vocab = self.vocabulary()
         spans = [(m.start, m.end) for m in self.mentions]
         for token in vocab:
@@ -208,7 +228,7 @@ class PersonResolver:
         start = words[0][0]
         before = self.text[max(0, start - 12):start]
         lead = re.search(r"((?:[A-Z]\.\s?){1,3})$", before)  # "Mr M. Bell", "Ms K.D. Lennie"
-        if lead:
+        if lead and not any(s < start and start - len(lead.group(1)) < e for s, e in self.finder.protected):
             initials = "".join(c.casefold() for c in lead.group(1) if c.isalpha()) + initials
             start -= len(lead.group(1))
         run = Run(start, end, tuple(tokens), initials)
@@ -299,6 +319,8 @@ class PersonResolver:
             if other.start >= rel_start:
                 break
             gap = gap.replace(self.text[other.start:other.end], "X", 1)
+        if re.fullmatch(DECLARED_AFTER, gap):
+            return True  # 'In this report "Mr Hope" means the father', "Mrs Reid [refers] to the grandmother"
         match = re.fullmatch(r"(?:['’]s)?\s*[,(]\s*(?:(?:the|her|his|their|its|a|an)\s+)?"
                              r"(?:(?:X|[a-z]+)['’]s\s+)?(?P<adj>(?:[a-z\-]+\s+){0,2})", gap)
         if match is None:
@@ -438,8 +460,19 @@ class PersonResolver:
         parts = [i for i in fitting if token in self.people[i].tokens]
         for group in ([surname, given] if run.title else [given, surname]) + [parts]:
             if group:
-                return self.nearest(index, group)
+                return self.nearest(index, self.best_known(run, group))
         return None
+
+    def best_known(self, run: Run, group: list[int]) -> list[int]:
+        """"Ms Hamilton" with a mother and a sister of unknown age: the one known to be an adult woman."""
+        gender, adult = self.title_cues(run)
+        if not adult:
+            return group
+        def known(i: int) -> int:
+            p = self.people[i]
+            return (p.age == "adult") + (bool(gender) and p.gender == gender)
+        top = max(known(i) for i in group)
+        return [i for i in group if known(i) == top]
 
     def by_relation(self, run: Run, link: tuple[Relation, int | None]) -> int | None:
         """"the father as J. Smith", "Auntie Jo": the person already holding that relation, if the name fits."""
@@ -479,8 +512,14 @@ class PersonResolver:
     def mark_children(self) -> None:
         """A name followed by "aged 3" / "(aged six)" is a child's: no "Ms"/"Mr" mention joins that person."""
         for run in self.runs:
-            if run.person >= 0 and self.cues.child_age.search(self.text[run.end:run.end + 40]):
+            if run.person < 0:
+                continue
+            after = self.text[run.end:run.end + 60]
+            if self.cues.child_age.search(after):
                 self.people[run.person].age = "child"
+            word = re.match(r"\s+([A-Z]{2,4})\b", after)
+            if word and word.group(1).casefold() in self.cues.adult_after and not self.people[run.person].age:
+                self.people[run.person].age = "adult"
         subject = cued_run(self.text, self.runs)
         if subject is not None and self.runs[subject].person >= 0:
             self.people[self.runs[subject].person].age = "child"
@@ -519,7 +558,9 @@ def cued_run(text: str, runs: list[Run]) -> int | None:
 def choose_subject(people: People, text: str) -> int | None:
     """The child the review is about: named after a subject cue, else the most-mentioned child.
 
-    A child is someone the text gives an age ("aged 3") or whose mother/father/... it names ("Skye's father").
+    A child is someone the text gives an age ("aged 3") or whose mother/father/... it names ("Skye's father");
+    failing both, the most-mentioned person that no title ("Ms") or adult role ("the GP") marks as an adult,
+    if mentioned at least twice and more than anyone else.
     Nobody is chosen when the text already calls someone "Child A": the subject is pseudonymised already.
     """
     cued = cued_run(text, people.runs)
@@ -532,6 +573,11 @@ def choose_subject(people: People, text: str) -> int | None:
             owner = people.runs[p.owner].person
             if owner >= 0 and people.people[owner].age != "adult":
                 children.add(owner)
-    if not children:
+    first = {i: min(people.runs[r].start for r in p.runs) for i, p in enumerate(people.people) if p.runs}
+    if children:
+        return max(children, key=lambda i: (counts[i], -first.get(i, 0)))
+    # no age or relation said: the most-mentioned person nothing marks as an adult, if clearly the most
+    others = sorted((counts[i] for i, p in enumerate(people.people) if p.age != "adult"), reverse=True)
+    if not others or others[0] < 2 or (len(others) > 1 and others[1] == others[0]):
         return None
-    return max(children, key=lambda i: (counts[i], -i))
+    return max((i for i, p in enumerate(people.people) if p.age != "adult"), key=lambda i: counts[i])
