@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from casereview.redact.names import WORD, Mention, NameFinder, expand_hyphens, is_initial, normalise
+from casereview.redact.names import FUNCTION_POS, WORD, Mention, NameFinder, expand_hyphens, is_initial, normalise
 from casereview.settings import RESOURCES_DIR
 
 CUES_PATH = RESOURCES_DIR / "redaction" / "person_cues.txt"
@@ -205,15 +205,44 @@ class PersonResolver:
                 merged[-1][1] = max(merged[-1][1], end)
             else:
                 merged.append([start, end])
+        first_pass = [self.make_run(start, end, vocab) for start, end in merged]
+        surnames = {run.tokens[-1] for run in first_pass if run is not None and len(run.tokens) > 1}
         for start, end in merged:
-            run = self.make_run(start, end, vocab)
+            start = self.word_name_before(start, end, surnames)
+            run = self.make_run(start, end, vocab | {normalise(self.text[start:end].split()[0])})
             if run is not None:
                 self.runs.append(run)
 
+    def word_name_before(self, start: int, end: int, surnames: set[str]) -> int:
+        """"Chloe and Hope Young", "Chester Lewis-Grant": a capitalised word (even one that is also a place or
+        an ordinary word) right before a surname is that person's first name (else the sibling Hope Young would
+        read as the child Maisie Young). Not after another capitalised word ("In Calderdale Smith ...")."""
+        word = normalise(re.sub(r"['’]s$", "", self.text[start:end]))
+        if word not in surnames:
+            return start
+        window = self.text[max(0, start - 30):start]
+        match = re.search(r"(?<![\w'’\-])([A-Z][a-z]+|[A-Z]{2,}) $", window)
+        if match is None:
+            return start
+        if re.search(r"[A-Z][\w'’\-]*\s+$", window[:match.start(1)]):
+            return start
+        candidate = match.group(1).casefold()
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        at = start - len(match.group(0))
+        if candidate in STOP_WORDS or self.pos.get(at) in FUNCTION_POS or candidate in self.finder.titles or \
+                candidate in self.finder.org_words or candidate in self.relations or \
+                (match.group(1).isupper() and not self.text[start:end].isupper()):
+            return start
+        return at
+
     def make_run(self, start: int, end: int, vocab: set[str]) -> Run | None:
         words = [(start + m.start(), start + m.end(), m.group()) for m in WORD.finditer(self.text[start:end])]
-        while words and normalise(words[0][2]).rstrip(".") in self.finder.titles:
-            words.pop(0)  # a title the rule mention included: "Mrs Smith"
+        while words and (normalise(words[0][2]).rstrip(".") in self.finder.titles
+                         or normalise(words[0][2]) in self.relations):
+            words.pop(0)  # a title or relation the mention included: "Mrs Smith", "Auntie Jo"
+        while words and normalise(words[-1][2]) in self.cues.adult_after:
+            words.pop()  # "Marcus Hill HMI": the post-nominal is no name
         if not words:
             return None
         tokens, initials = [], ""
