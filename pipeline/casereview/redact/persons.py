@@ -63,6 +63,7 @@ class Cues:
     child_age: re.Pattern
     existing_labels: re.Pattern
     adult_after: frozenset[str]
+    same_person: frozenset[str]
 
 
 def _lines(path) -> list[str]:
@@ -78,7 +79,8 @@ def load_cues() -> Cues:
     return Cues(words["female_titles"], words["male_titles"], words["child_titles"],
                 words["declaration_words"], words["subject_possessors"],
                 re.compile(raw["child_age_pattern"].strip(), re.IGNORECASE),
-                re.compile(r"(?<!\w)(?:" + "|".join(labels) + r")(?!\w)"), words["adult_after"])
+                re.compile(r"(?<!\w)(?:" + "|".join(labels) + r")(?!\w)"), words["adult_after"],
+                words["same_person_phrases"])
 
 
 @lru_cache(maxsize=1)
@@ -181,7 +183,7 @@ class PersonResolver:
         """A capitalised word the text declares to be someone's other name ("in health records as Scotty")."""
         found = []
         for match in ALIAS_AFTER.finditer(self.text):
-            window = set(re.findall(r"[a-z]+", self.text[max(0, match.start() - 40):match.start()].casefold()))
+            window = set(re.findall(r"[a-z]+", self.text[max(0, match.start() - 40):match.end()].casefold()))
             word = match.group("alias")
             folded = normalise(word)
             if not window & self.cues.declaration_words or folded in self.finder.allow or \
@@ -391,8 +393,38 @@ class PersonResolver:
                 declared[signature] = self.runs[index].person
             if link:
                 self.give_relation(self.runs[index].person, *link)
+        self.join_declared_same()
         self.mark_children()
         return People(self.runs, self.people)
+
+    def join_declared_same(self) -> None:
+        """"The review was told that Stu and Mr Cairnie are the same person": one person from then on."""
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in self.cues.same_person) + r")\b",
+                             re.IGNORECASE)
+        ends = self.sentence_starts[1:] + [len(self.text)]
+        for start, end in zip(self.sentence_starts, ends, strict=True):
+            if not pattern.search(self.text, start, end):
+                continue
+            named = list(dict.fromkeys(r.person for r in self.runs if start <= r.start < end and r.person >= 0
+                                       and not re.match(r"['’]s\b", self.text[r.end:r.end + 2])))  # not "Kerr's"
+            if len(named) == 2:
+                keep, gone = sorted(named)
+                self.merge(keep, gone)
+
+    def merge(self, keep: int, gone: int) -> None:
+        a, b = self.people[keep], self.people[gone]
+        for index in b.runs:
+            self.runs[index].person = keep
+        a.runs = sorted(a.runs + b.runs)
+        a.given |= b.given
+        a.surnames |= b.surnames
+        a.tokens |= b.tokens
+        a.full_names += [f for f in b.full_names if f not in a.full_names]
+        a.initials |= b.initials
+        a.gender, a.age = a.gender or b.gender, a.age or b.age
+        if a.relation is None:
+            a.relation, a.owner = b.relation, b.owner
+        self.people[gone] = Individual()  # empty: no run points at it any more
 
     def assign(self, index: int, person: int | None) -> None:
         run = self.runs[index]
@@ -530,6 +562,8 @@ class PersonResolver:
         earlier = [i for i in range(index) if sentence <= self.runs[i].start and self.runs[i].end <= cue_at]
         if not earlier:
             return None
+        if cue.group().split()[0] in ("calls", "called") and not self.text[self.runs[earlier[-1]].end:cue_at].strip():
+            return None  # "whom Maisie called Stu": Maisie is the one calling
         person = self.runs[earlier[-1]].person
         if person < 0:
             return None
