@@ -201,6 +201,10 @@ class PersonResolver:
         spans = [(m.start, m.end) for m in self.mentions]
         for token in vocab:
             spans += self.finder.occurrences(token)
+        extra = self.word_surnames(vocab, spans)
+        vocab = vocab | set(extra)
+        for occurrences in extra.values():
+            spans += occurrences
         merged: list[list[int]] = []
         for start, end in sorted(spans):
             if merged and (start <= merged[-1][1] or self.text[merged[-1][1]:start] in (" ", "-")):
@@ -214,6 +218,34 @@ class PersonResolver:
             run = self.make_run(start, end, vocab | {normalise(self.text[start:end].split()[0])})
             if run is not None:
                 self.runs.append(run)
+
+    def word_surnames(self, vocab: set[str], spans: list[tuple[int, int]]) -> dict[str, list[tuple[int, int]]]:
+        """Surnames that are also places or words ("Rachael Devon", "Dr Helen Chester"): the word right after
+        a found name inside one PERSON entity. Its other uses count only where they read as a name: after a
+        courtesy title or initials ("Mrs Devon", "C. Devon"); "Devon" alone stays."""
+        if self.doc is None:
+            return {}
+        people = [(e.start_char, e.end_char) for e in self.doc.ents if e.label_ == "PERSON"]
+        found: dict[str, list[tuple[int, int]]] = {}
+        for start, end in spans:
+            after = re.match(r" ([A-Z][a-z][\w'’\-]*)", self.text[end:end + 30])
+            if after is None:
+                continue
+            word = normalise(re.sub(r"['’]s$", "", after.group(1)))
+            w_end = end + 1 + len(after.group(1))
+            if word in vocab or word in self.finder.titles or word in self.finder.org_words or \
+                    word in self.relations or not any(s <= start and w_end <= e for s, e in people):
+                continue
+            found.setdefault(word, []).append((end + 1, end + 1 + len(re.sub(r"['’]s$", "", after.group(1)))))
+        courtesy = "|".join(sorted(self.finder.courtesy_titles | self.finder.titles, key=len, reverse=True))
+        for word in found:
+            for start, end in self.finder.occurrences(word):
+                before = self.text[max(0, start - 20):start]
+                titled = re.search(rf"(?<![\w])(?:{courtesy})\.?\s+(?:[A-Z]\.\s?)*$", before, re.IGNORECASE) \
+                    or re.search(r"(?<![\w.])(?:[A-Z]\.\s?){1,3}$", before)
+                if titled and self.text[start].isupper():
+                    found[word].append((start, end))
+        return found
 
     def word_name_before(self, start: int, end: int, surnames: set[str]) -> int:
         """"Chloe and Hope Young", "Chester Lewis-Grant": a capitalised word (even one that is also a place or
