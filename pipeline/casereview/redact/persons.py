@@ -31,6 +31,9 @@ from casereview.settings import RESOURCES_DIR
 CUES_PATH = RESOURCES_DIR / "redaction" / "person_cues.txt"
 RELATIONS_PATH = RESOURCES_DIR / "redaction" / "relations.txt"
 SUBJECT = -2  # a relation owned by the child the review is about ("her mother")
+PRONOUN = -3  # "her"/"his": whose is decided once the people named before it are known
+NAME_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "pobj", "conj", "appos", "dative"}
+PLACE_BEFORE = {"in", "near", "at", "from", "to", "of", "the", "a", "an", "into", "across", "around", "outside"}
 DETERMINERS = {"the", "her", "his", "their", "its", "a", "an"}
 DECLARED_AFTER = r"[\"”’']?\s+(?:(?:refers|refer|means|denotes|stands\s+for|is\s+used\s+for)\s+)?(?:to\s+)?(?:the|her|his)\s+"
 ALIAS_AFTER = re.compile(r"\b(?:as|called|nicknamed)\s+[\"“‘']?(?P<alias>[A-Z][a-z][\w'’\-]*)")
@@ -213,11 +216,37 @@ class PersonResolver:
                 merged.append([start, end])
         first_pass = [self.make_run(start, end, vocab) for start, end in merged]
         surnames = {run.tokens[-1] for run in first_pass if run is not None and len(run.tokens) > 1}
+        gained: set[str] = set()
         for start, end in merged:
-            start = self.word_name_before(start, end, surnames)
-            run = self.make_run(start, end, vocab | {normalise(self.text[start:end].split()[0])})
+            extended = self.word_name_before(start, end, surnames)
+            word = normalise(self.text[extended:start].strip())
+            if word:
+                gained.add(word)
+            run = self.make_run(extended, end, vocab | gained)
             if run is not None:
                 self.runs.append(run)
+        self.runs += self.word_given_names(gained, vocab | gained)
+        self.runs.sort(key=lambda r: r.start)
+
+    def word_given_names(self, words: set[str], vocab: set[str]) -> list[Run]:
+        """Other uses of a first name that is also a word or place ("Chester Lewis-Grant ... Chester was"):
+        only where the parse reads it as a person (proper noun as subject, possessor or object), not after
+        "in", "near", "the" ..."""
+        if self.doc is None or not words:
+            return []
+        covered = [(r.start, r.end) for r in self.runs]
+        found = []
+        for token in self.doc:
+            if normalise(token.text) not in words or not token.text[:1].isupper() or token.pos_ != "PROPN":
+                continue
+            if token.dep_ not in NAME_DEPS or (token.i > 0 and self.doc[token.i - 1].lower_ in PLACE_BEFORE):
+                continue
+            if any(s <= token.idx < e for s, e in covered) or self.finder._is_protected(token.idx, token.idx + len(token)):
+                continue
+            run = self.make_run(token.idx, token.idx + len(token.text), vocab)
+            if run is not None:
+                found.append(run)
+        return found
 
     def word_surnames(self, vocab: set[str], spans: list[tuple[int, int]]) -> dict[str, list[tuple[int, int]]]:
         """Surnames that are also places or words ("Rachael Devon", "Dr Helen Chester"): the word right after
@@ -264,7 +293,7 @@ class PersonResolver:
         from spacy.lang.en.stop_words import STOP_WORDS
 
         at = start - len(match.group(0))
-        if candidate in STOP_WORDS or self.pos.get(at) in FUNCTION_POS or candidate in self.finder.titles or \
+        if (candidate in STOP_WORDS and self.pos.get(at) != "PROPN") or self.pos.get(at) in FUNCTION_POS or candidate in self.finder.titles or \
                 candidate in self.finder.org_words or candidate in self.relations or \
                 (match.group(1).isupper() and not self.text[start:end].isupper()):
             return start
@@ -302,7 +331,7 @@ class PersonResolver:
         return run
 
     # -- relations stated in the text ---------------------------------------------------------------
-    def relation_links(self) -> dict[int, tuple[Relation, int | None]]:
+    def relation_links(self) -> dict[int, tuple[Relation, int | None, int]]:
         """run index -> (relation, owner) for "her mother, NAME", "NAME, the GP", "Kerr's father, NAME"."""
         if self.doc is None:
             return {}
@@ -312,7 +341,7 @@ class PersonResolver:
         matcher = PhraseMatcher(self.doc.vocab, attr="NORM")
         matcher.add("REL", [relation_pattern(self.doc, phrase) for phrase in self.relations])
         spans = filter_spans([self.doc[s:e] for _, s, e in matcher(self.doc)])
-        links: dict[int, tuple[Relation, int | None]] = {}
+        links: dict[int, tuple[Relation, int | None, int]] = {}
         starts = [r.start for r in self.runs]
         for span in spans:
             if any(r.start <= span.start_char < r.end for r in self.runs):
@@ -325,7 +354,7 @@ class PersonResolver:
             # role before the name: "her mother, Kirsty Brannock", "Lead inspector: Rachel Whitmore"
             i = bisect.bisect_left(starts, span.end_char)
             if i < len(self.runs) and self.gap_before_name(span.end_char, self.runs[i].start):
-                links.setdefault(i, (relation, owner))
+                links.setdefault(i, (relation, owner, span.start_char))
                 continue
             # name before the role: "Darren Lusk, the GP", "Mark Bell, Skye's father"
             j = bisect.bisect_right(starts, span.start_char) - 1
@@ -337,7 +366,7 @@ class PersonResolver:
                         self.runs[k].start < span.start_char and self._possessor_run(k, span.start_char):
                     k -= 1  # skip a possessor run inside the gap
                 if self.gap_after_name(k, span.start_char) and k not in links:
-                    links[k] = (relation, owner)
+                    links[k] = (relation, owner, span.start_char)
         return links
 
     def owner_of(self, span) -> int | None:
@@ -357,9 +386,24 @@ class PersonResolver:
                     (k > 1 and f"{self.doc[k - 2].lower_} {prev.lower_}'s" in self.cues.subject_possessors):
                 return SUBJECT
             return None
+        if token.lower_ in ("her", "his"):
+            return PRONOUN
         if token.lower_ in self.cues.subject_possessors:
             return SUBJECT
         return None
+
+    def pronoun_owner(self, index: int, at: int) -> int | None:
+        """Whose "her"/"his": the nearest person named before it in the sentence, if an adult with a stated
+        relation (then "her mother" is that person's mother); otherwise the child's."""
+        sentence = self.sentence_starts[bisect.bisect_right(self.sentence_starts, at) - 1]
+        earlier = [i for i in range(len(self.runs)) if sentence <= self.runs[i].start and self.runs[i].end <= at
+                   and i != index and self.runs[i].person >= 0]
+        if not earlier:
+            return SUBJECT
+        holder = self.people[self.runs[earlier[-1]].person]
+        if holder.relation is not None and holder.age == "adult":
+            return earlier[-1]
+        return SUBJECT
 
     def _possessor_run(self, k: int, limit: int) -> bool:
         run = self.runs[k]
@@ -402,12 +446,11 @@ class PersonResolver:
             if len(run.tokens) > 1:
                 self.assign(index, self.find_full(run))
         self.mark_children()
-        for index, run in enumerate(self.runs):
-            if index in links and len(run.tokens) > 1:
-                self.give_relation(run.person, *links[index])
         declared: dict[tuple[str, str, str], int] = {}
-        for index, run in enumerate(self.runs):
+        for index, run in enumerate(self.runs):  # reading order: what a relation's "her" means is known
             if len(run.tokens) > 1:
+                if index in links:
+                    self.give_relation(index, *links[index])
                 continue
             signature = (run.title, run.initials, run.tokens[0])
             link = links.get(index)
@@ -424,7 +467,7 @@ class PersonResolver:
             if declared_now:
                 declared[signature] = self.runs[index].person
             if link:
-                self.give_relation(self.runs[index].person, *link)
+                self.give_relation(index, *link)
         self.join_declared_same()
         self.mark_children()
         return People(self.runs, self.people)
@@ -493,8 +536,18 @@ class PersonResolver:
         gender = "f" if title in self.cues.female_titles else "m" if title in self.cues.male_titles else ""
         return gender, title not in self.cues.child_titles
 
-    def give_relation(self, person: int, relation: Relation, owner: int | None) -> None:
-        p = self.people[person]
+    def give_relation(self, index: int, relation: Relation, owner: int | None, at: int = -1) -> None:
+        """Give the run's person the relation; "her mother" after "His mother, May Ellison, ... lived with"
+        is May's mother, and "mother's mother" is the child's maternal grandmother (relations.txt)."""
+        if owner == PRONOUN:
+            owner = self.pronoun_owner(index, at)
+        if owner is not None and owner >= 0:
+            holder = self.people[self.runs[owner].person]
+            if holder.relation is not None and holder.owner in (None, SUBJECT):
+                composed = self.relations.get(f"{holder.relation.label.casefold()}'s {relation.phrase.casefold()}")
+                if composed is not None:
+                    relation, owner = composed, SUBJECT
+        p = self.people[self.runs[index].person]
         if p.relation is None:
             p.relation, p.owner = relation, owner
         if relation.gender and not p.gender:
@@ -567,9 +620,9 @@ class PersonResolver:
         top = max(known(i) for i in group)
         return [i for i in group if known(i) == top]
 
-    def by_relation(self, run: Run, link: tuple[Relation, int | None]) -> int | None:
+    def by_relation(self, run: Run, link: tuple[Relation, int | None, int]) -> int | None:
         """"the father as J. Smith", "Auntie Jo": the person already holding that relation, if the name fits."""
-        relation, _ = link
+        relation = link[0]
         token = run.tokens[0]
         for index, person in enumerate(self.people):
             if person.relation is None or person.relation.base != relation.base or not self.fits(run, person):
