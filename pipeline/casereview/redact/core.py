@@ -192,22 +192,19 @@ def plan_redactions(text: str, params: RedactConfig) -> Plan:
     mentions += [m for m in finder.gazetteer_mentions() + finder.deny_mentions() + finder.echoed_names(entities)
                  + caps_mentions(finder, entities) + (finder.recurring_subjects(doc) if doc is not None else [])
                  if not overlaps_any(m.start, m.end, markers)]
-    people, owners = finder.group(mentions)
+    people, _ = finder.group(mentions)  # a first grouping: which first names and surnames are known
     mentions += finder.bracketed_aliases(mentions)  # "Frances Rose Thomas (Frankie)"
-    people, owners = finder.group(mentions)
-    relatives = finder.neighbour_mentions(people)
-    if relatives:  # regroup: a relative sharing a surname is a different person
-        mentions += relatives
-        people, owners = finder.group(mentions)
-    finder.add_nicknames(people)
+    people, _ = finder.group(mentions)
+    mentions += finder.neighbour_mentions(people)  # "Tyrese Oyelaran" beside a known "Oisin Oyelaran"
     found = PersonResolver(finder, doc, mentions).resolve()
     found.subject = pick_subject(found, params, text)
     person_spans = join_adjacent(finder, [extend_to_title(finder, Span(r.start, r.end, "PERSON", r.person))
                                           for r in found.runs if r.person >= 0])
     spans = merge_overlapping(spans + person_spans)
     labels = pseudonyms(found, params, text)
-    replacements = [labels[s.person] if s.label == "PERSON" else params.replacements[s.label] for s in spans]
-    leak_tokens = {t for p in people for t in p.tokens} | {t for p in found.people for t in p.tokens}
+    replacements = [labels[s.person] if s.label == "PERSON" and s.person is not None
+                    else params.replacements[s.label] for s in spans]
+    leak_tokens = {t for p in found.people for t in p.tokens}  # what the people table says are names
     leak_tokens = {t for t in leak_tokens if len(t) >= params.leak_min_token_length and t not in finder.allow}
     return Plan(spans, replacements, leak_tokens, finder)
 

@@ -25,7 +25,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from casereview.redact.names import FUNCTION_POS, WORD, Mention, NameFinder, expand_hyphens, is_initial, normalise
+from casereview.redact.names import (
+    FUNCTION_POS,
+    WORD,
+    Mention,
+    NameFinder,
+    expand_hyphens,
+    is_initial,
+    normalise,
+)
 from casereview.settings import RESOURCES_DIR
 
 CUES_PATH = RESOURCES_DIR / "redaction" / "person_cues.txt"
@@ -180,7 +188,8 @@ class PersonResolver:
             vocab |= expand_hyphens(tuple(normalise(t) for t in mention.tokens))
         aliases = {normalise(n) for t in vocab for n in self.nicknames.get(t, [])}
         vocab |= {a for a in aliases if self.finder.occurrences(a)}
-        return {t for t in vocab if len(t) >= 2 and t not in self.finder.allow}
+        return {t for t in vocab if len(t) >= 2 and t not in self.finder.allow and t not in self.cues.adult_after
+                and t not in self.relations}
 
     def declared_aliases(self) -> list[Mention]:
         """A capitalised word the text declares to be someone's other name ("in health records as Scotty")."""
@@ -306,6 +315,9 @@ class PersonResolver:
             words.pop(0)  # a title or relation the mention included: "Mrs Smith", "Auntie Jo"
         while words and normalise(words[-1][2]) in self.cues.adult_after:
             words.pop()  # "Marcus Hill HMI": the post-nominal is no name
+            if words:
+                last = words[-1]
+                end = min(end, last[0] + len(re.sub(r"['’]s$", "", last[2])))
         if not words:
             return None
         tokens, initials = [], ""
@@ -346,8 +358,7 @@ class PersonResolver:
         for span in spans:
             if any(r.start <= span.start_char < r.end for r in self.runs):
                 continue  # "Sister" in "Sister Jones" is a title; "Hope" is no relation
-            relation = self.relations[span.text.casefold().replace("’", "'")] \
-                if span.text.casefold().replace("’", "'") in self.relations else None
+            relation = self.relations.get(span.text.casefold().replace("’", "'"), None)
             if relation is None:
                 continue
             owner = self.owner_of(span)
@@ -476,7 +487,7 @@ class PersonResolver:
         """"The review was told that Stu and Mr Cairnie are the same person": one person from then on."""
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in self.cues.same_person) + r")\b",
                              re.IGNORECASE)
-        ends = self.sentence_starts[1:] + [len(self.text)]
+        ends = [*self.sentence_starts[1:], len(self.text)]
         for start, end in zip(self.sentence_starts, ends, strict=True):
             if not pattern.search(self.text, start, end):
                 continue
@@ -539,8 +550,8 @@ class PersonResolver:
     def give_relation(self, index: int, relation: Relation, owner: int | None, at: int = -1) -> None:
         """Give the run's person the relation; "her mother" after "His mother, May Ellison, ... lived with"
         is May's mother, and "mother's mother" is the child's maternal grandmother (relations.txt)."""
-        if owner == PRONOUN:
-            owner = self.pronoun_owner(index, at)
+        if owner == PRONOUN:  # "her mother's partner" is the child's already
+            owner = SUBJECT if "'s" in relation.phrase else self.pronoun_owner(index, at)
         if owner is not None and owner >= 0:
             holder = self.people[self.runs[owner].person]
             if holder.relation is not None and holder.owner in (None, SUBJECT):
