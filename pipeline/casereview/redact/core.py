@@ -32,6 +32,9 @@ ENTITY_LABELS = {
 TRUSTED_NAME_RULES = {"TitledNameRecognizer", "CuedNameRecognizer"}  # no NER plausibility filter for these
 PLACE_OR_ORG = {"GPE", "LOC", "FAC", "ORG", "NORP"}
 
+ROLE_DETERMINERS = {"the", "a", "an", "her", "his", "their", "its", "our", "your", "my"}
+
+
 class LeakError(RuntimeError):
     """Redacted output still contains a detected name. The message never contains the name."""
 
@@ -251,10 +254,10 @@ def pseudonyms(found: People, params: RedactConfig, text: str) -> dict[int, str]
             label = name[0].upper() + name[1:]
             if numbered or shared[name] > 1:
                 used[name] += 1
-                while label_in_text(f"{label} {used[name]}", text):
+                while label_used_as_name(f"{label} {used[name]}", text):
                     used[name] += 1
                 label = f"{label} {used[name]}"
-            if not label_in_text(label, text):
+            if not label_used_as_name(label, text):
                 labels[person] = label
     n = 0
     for person in order:
@@ -293,6 +296,16 @@ def label_family(label: str) -> str:
 
 def label_in_text(label: str, text: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(label) + r"(?!\w)", text) is not None
+
+
+def label_used_as_name(label: str, text: str) -> bool:
+    """ "Mother said ..." uses "Mother" as a pseudonym already; "the GP" or "her Mother" is a role word."""
+    for match in re.finditer(r"(?<!\w)" + re.escape(label) + r"(?!\w)", text):
+        before = re.search(r"([\w'’]+)\s+$", text[max(0, match.start() - 20):match.start()])
+        if before is None or before.group(1).casefold() not in ROLE_DETERMINERS and \
+                not before.group(1).endswith(("'s", "’s")):
+            return True
+    return False
 
 
 def free_label(label: str, text: str) -> str:
