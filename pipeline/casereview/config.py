@@ -74,6 +74,7 @@ class RedactConfig(_Section):
     subject_names: tuple[str, ...]
     subject_label: str
     person_label: str
+    pseudonyms: Literal["numbered", "roles"] = "numbered"
     replacements: dict[str, str]
     existing_markers: tuple[str, ...]
     leak_min_token_length: PositiveInt

@@ -103,7 +103,7 @@ def _fold(train_units, test_units, themes, scie, p: TrainConfig, cv_keys) -> lis
 
     clf = fit_classifier(train_units, themes, scie, p, real=cv_keys)
     clf.evidence_terms = 0
-    preds = clf.predict([TextUnit(id=u.id, text=u.text, type=u.type, section=u.section)  # type: ignore[arg-type]
+    preds = clf.predict([TextUnit(id=u.id, text=u.text, type=u.type, section=u.section)
                          for u in test_units])
     return [{"id": u.id, "doc": u.doc, "source": u.source, "type": u.type, "gold": list(u.themes), "pred": pr.themes,
              "theme_scores": pr.theme_scores, "gold_scie": u.scie, "pred_scie": pr.scie,

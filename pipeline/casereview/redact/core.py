@@ -12,10 +12,10 @@ from casereview.config import RedactConfig, load_config
 from casereview.contracts import Document, Redaction
 from casereview.redact.lists import RedactionLists, load_lists
 from casereview.redact.name_or_word import name_uses
-from casereview.redact.names import Mention, NameFinder, Person, mention_counts, propagate
+from casereview.redact.names import Mention, NameFinder
+from casereview.redact.persons import People, PersonResolver, choose_subject, cued_run, existing_label_spans
 from casereview.redact.recognizers.base import LINE_CONTINUATION, split_at_line_breaks
 from casereview.redact.spans import OffsetMap, Span, merge_overlapping
-from casereview.settings import RESOURCES_DIR
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,9 @@ ENTITY_LABELS = {
 
 TRUSTED_NAME_RULES = {"TitledNameRecognizer", "CuedNameRecognizer", LINE_CONTINUATION}  # no NER plausibility filter
 PLACE_OR_ORG = {"GPE", "LOC", "FAC", "ORG", "NORP"}
+
+ROLE_DETERMINERS = {"the", "a", "an", "her", "his", "their", "its", "our", "your", "my"}
+
 
 class LeakError(RuntimeError):
     """Redacted output still contains a detected name. The message never contains the name."""
@@ -178,7 +181,7 @@ def first_line(text: str, start: int, end: int) -> tuple[int, int]:
 
 def plan_redactions(text: str, params: RedactConfig) -> Plan:
     lists = load_lists({k: list(v) for k, v in params.extra_lists.items()} or None)
-    markers = marker_spans(text, list(params.existing_markers))
+    markers = sorted(marker_spans(text, list(params.existing_markers)) + existing_label_spans(text))
     protected = protected_spans(text, lists)
     finder = NameFinder(text, lists, sorted(protected + markers))
     spans: list[Span] = []
@@ -202,35 +205,23 @@ def plan_redactions(text: str, params: RedactConfig) -> Plan:
     mentions += [m for m in finder.gazetteer_mentions() + finder.deny_mentions() + finder.echoed_names(entities)
                  + caps_mentions(finder, entities) + (finder.recurring_subjects(doc) if doc is not None else [])
                  if not overlaps_any(m.start, m.end, markers)]
-    mentions += name_uses(text, doc, lists, sorted(protected + markers), mentions)  # "Ms Devon", not "in Devon"
-    people, owners = finder.group(mentions)
+    judged = name_uses(text, doc, lists, sorted(protected + markers), mentions)  # "Ms Devon", not "in Devon"
+    mentions += judged
+    people, _ = finder.group(mentions)  # a first grouping: which first names and surnames are known
     mentions += finder.bracketed_aliases(mentions)  # "Frances Rose Thomas (Frankie)"
-    people, owners = finder.group(mentions)
-    relatives = finder.neighbour_mentions(people)
-    if relatives:  # regroup: a relative sharing a surname is a different person
-        mentions += relatives
-        people, owners = finder.group(mentions)
-    finder.add_nicknames(people)
-    person_spans = person_mention_spans(finder, mentions, owners, people)
+    people, _ = finder.group(mentions)
+    mentions += finder.neighbour_mentions(people)  # "Tyrese Oyelaran" beside a known "Oisin Oyelaran"
+    found = PersonResolver(finder, doc, mentions, [(m.start, m.end) for m in judged]).resolve()
+    found.subject = pick_subject(found, params, text)
+    person_spans = join_adjacent(finder, [extend_to_title(finder, Span(r.start, r.end, "PERSON", r.person))
+                                          for r in found.runs if r.person >= 0])
     spans = merge_overlapping(spans + person_spans)
-    labels = pseudonyms(people, person_spans, params, finder)
-    replacements = [labels[s.person] if s.label == "PERSON" else params.replacements[s.label] for s in spans]
-    leak_tokens = {t for p in people for t in p.tokens
-                   if len(t) >= params.leak_min_token_length and t not in finder.allow}
+    labels = pseudonyms(found, params, text)
+    replacements = [labels[s.person] if s.label == "PERSON" and s.person is not None
+                    else params.replacements[s.label] for s in spans]
+    leak_tokens = {t for p in found.people for t in p.tokens}  # what the people table says are names
+    leak_tokens = {t for t in leak_tokens if len(t) >= params.leak_min_token_length and t not in finder.allow}
     return Plan(spans, replacements, leak_tokens, finder)
-
-
-def person_mention_spans(finder: NameFinder, mentions: list[Mention], owners: list[int],
-                         people: list[Person]) -> list[Span]:
-    """Direct mentions, plus every propagated occurrence that no direct mention covers."""
-    direct = [Span(m.start, m.end, "PERSON", owners[i]) for i, m in enumerate(mentions)]
-    direct_ranges = sorted((s.start, s.end) for s in direct)
-    found = list(direct)
-    for start, end, person in propagate(finder, people):
-        if not any(s <= start and end <= e for s, e in direct_ranges):
-            found.append(Span(start, end, "PERSON", person))
-    found = merge_overlapping(found)
-    return join_adjacent(finder, [extend_to_title(finder, s) for s in found])
 
 
 def extend_to_title(finder: NameFinder, span: Span) -> Span:
@@ -255,44 +246,78 @@ def join_adjacent(finder: NameFinder, spans: list[Span]) -> list[Span]:
     return joined
 
 
-def pseudonyms(people: list[Person], spans: list[Span], params: RedactConfig, finder: NameFinder) -> dict:
-    """[PERSON n] by order of first appearance; the review's subject gets the subject label ("Child A").
-    Labels the text already uses ("Child A", "[PERSON 1]") are never handed to another person."""
-    mentions = [(s.start, s.end, s.person) for s in spans if s.label == "PERSON" and s.person is not None]
-    counts = mention_counts(mentions)
-    first_seen: dict[int, int] = {}
-    for start, _, person in sorted(mentions):
-        first_seen.setdefault(person, start)
-    subject = cued_subject(finder.text, mentions) if params.subject == "most_frequent" else None
-    if subject is None:
-        subject = choose_subject(people, counts, params)
-    subject_label = free_label(params.subject_label, finder.text)
-    labels, n = {}, 0
-    for person in sorted(first_seen, key=first_seen.__getitem__):
-        if person == subject:
-            labels[person] = subject_label
-        else:
+def pseudonyms(found: People, params: RedactConfig, text: str) -> dict[int, str]:
+    """The subject child gets the subject label ("Child A"); everyone else "[PERSON n]" by first appearance,
+    or, with redact.pseudonyms: roles, the role the text states ("Mother", "Mother's partner", "GP 1").
+    Labels the text already uses ("Child A", "[PERSON 1]", "Mother") are never handed to another person."""
+    order = sorted({r.person for r in found.runs if r.person >= 0},
+                   key=lambda p: min(found.runs[r].start for r in found.people[p].runs))
+    labels: dict[int, str] = {}
+    if found.subject is not None:
+        labels[found.subject] = free_label(params.subject_label, text)
+    if params.pseudonyms == "roles":
+        roles = {p: found.role_label(p) for p in order if p != found.subject}
+        shared = Counter(role[0] for role in roles.values() if role)
+        used: Counter = Counter()
+        for person, role in roles.items():
+            if role is None:
+                continue
+            name, numbered = role
+            label = name[0].upper() + name[1:]
+            if numbered or shared[name] > 1:
+                used[name] += 1
+                while label_used_as_name(f"{label} {used[name]}", text):
+                    used[name] += 1
+                label = f"{label} {used[name]}"
+            if not label_used_as_name(label, text):
+                labels[person] = label
+    n = 0
+    for person in order:
+        if person in labels:
+            continue
+        n += 1
+        while label_in_text(params.person_label.format(n=n), text):
             n += 1
-            while label_in_text(params.person_label.format(n=n), finder.text):
-                n += 1
-            labels[person] = params.person_label.format(n=n)
+        labels[person] = params.person_label.format(n=n)
     return labels
 
 
-def choose_subject(people: list[Person], counts, params: RedactConfig) -> int | None:
+def pick_subject(found: People, params: RedactConfig, text: str) -> int | None:
+    """Who gets the subject label: nobody when the text already uses that kind of label ("Child A")."""
     mode = params.subject
-    if mode == "most_frequent" and counts:
-        return counts.most_common(1)[0][0]
     if mode == "names":
         wanted = {t.casefold() for name in params.subject_names for t in name.split()}
-        for index, person in enumerate(people):
+        for index, person in enumerate(found.people):
             if wanted & person.tokens:
                 return index
-    return None
+        return None
+    if mode == "none":
+        return None
+    cued = cued_run(text, found.runs)
+    if cued is not None and found.runs[cued].person >= 0:
+        return found.runs[cued].person  # named as the subject: gets the next free label ("Child B")
+    if re.search(label_family(params.subject_label), text):
+        return None  # the text pseudonymised its subject already: nobody new is a child
+    return choose_subject(found, text)
+
+
+def label_family(label: str) -> str:
+    """ "Child A" -> any "Child X" (the text pseudonymised its subject already)."""
+    return r"(?<!\w)" + re.sub(r"(?<=\s)[A-Z]$", "[A-Z]", re.escape(label)) + r"(?!\w)"
 
 
 def label_in_text(label: str, text: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(label) + r"(?!\w)", text) is not None
+
+
+def label_used_as_name(label: str, text: str) -> bool:
+    """ "Mother said ..." uses "Mother" as a pseudonym already; "the GP" or "her Mother" is a role word."""
+    for match in re.finditer(r"(?<!\w)" + re.escape(label) + r"(?!\w)", text):
+        before = re.search(r"([\w'’]+)\s+$", text[max(0, match.start() - 20):match.start()])
+        if before is None or (before.group(1).casefold() not in ROLE_DETERMINERS and \
+                not before.group(1).endswith(("'s", "’s"))):
+            return True
+    return False
 
 
 def free_label(label: str, text: str) -> str:
@@ -302,25 +327,6 @@ def free_label(label: str, text: str) -> str:
         label = match.group(1) + chr(ord(match.group(2)) + 1)
         match = re.fullmatch(r"(.*\s)([A-Y])", label)
     return label
-
-
-@lru_cache(maxsize=1)
-def subject_cue_pattern() -> re.Pattern:
-    path = RESOURCES_DIR / "redaction" / "subject_cues.txt"
-    cues = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cues) + r")\s+", re.IGNORECASE)
-
-
-def cued_subject(text: str, mentions: list[tuple[int, int, int]]) -> int | None:
-    """The person named straight after "this review concerns" / "the death of", if the text says so."""
-    starts = {start: person for start, _, person in mentions}
-    for match in subject_cue_pattern().finditer(text):
-        at = match.end()
-        near = [start for start in starts if at <= start <= at + 5]  # room for a title: "of Ms ..."
-        if near:
-            return starts[min(near)]
-    return None
 
 
 # -- applying ------------------------------------------------------------------------------------------
