@@ -11,7 +11,8 @@ Parts (--parts, comma-separated; default all):
   same-person precision/recall, different people kept apart, child-label misuse, kept spans); non-name
   tokens changed per 10,000 on the labelled dev reports; the deceased's name left on the coroners' reports
   of data/pfd and data/pfd_more.
-- speed: words per second and the time for a 20,000-word report against spaCy's full pipeline.
+- speed: words per second and the time for a 20,000-word report against spaCy's full pipeline; peak memory
+  and time of documents of 150,000 and 450,000 characters, each in a fresh process (bar: < 1 GB, linear).
 Prints and writes numbers only, never report text.
 """
 
@@ -20,6 +21,8 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -226,6 +229,37 @@ def long_report_timing(shared: Path, params) -> dict:
             "bar": "ratio < 2"}
 
 
+def long_document(shared: Path, chars: int) -> str:
+    """Coroners' reports joined to `chars` characters (real text: it stays in memory, only numbers leave)."""
+    return long_report(shared, words=chars)[:chars]
+
+
+def long_document_child(shared: Path, chars: int) -> None:
+    """Run in a fresh process: the whole redact path on one long document; print seconds and peak RSS."""
+    params = load_config().redact
+    redact_full("A warm-up sentence about Ms Jones.", params)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    text = long_document(shared, chars)
+    start = time.perf_counter()
+    redact_full(text, params)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"chars": len(text), "seconds": round(seconds, 2), "peak_rss_mb": round(peak),
+                      "rss_after_model_load_mb": round(before)}))
+
+
+def long_documents(shared: Path, sizes=(150_000, 450_000)) -> dict:
+    runs = []
+    for chars in sizes:
+        out = subprocess.run([sys.executable, __file__, "--shared", str(shared), "--long-child", str(chars)],
+                             capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    per_char = [r["seconds"] / r["chars"] for r in runs]
+    return {"runs": runs, "seconds_per_100k_chars": [round(1e5 * x, 2) for x in per_char],
+            "largest_peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+            "bar": "peak < 1024 MB at 450,000 characters; seconds per character about constant"}
+
+
 def redact_full(text: str, params):
     """The whole redact_text path (detection, replacement, leak check), leak errors counted not raised."""
     plan = plan_redactions(text, params)
@@ -276,7 +310,11 @@ def main() -> None:
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--out", default=str(ROOT / "benchmarks/results/redact.json"))
     parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ", ".join(PARTS))
+    parser.add_argument("--long-child", type=int, help=argparse.SUPPRESS)  # internal: one long document
     args = parser.parse_args()
+    if args.long_child:
+        long_document_child(Path(args.shared), args.long_child)
+        return
     parts = set(args.parts.split(","))
     if not parts <= set(PARTS):
         parser.error(f"unknown part(s): {', '.join(sorted(parts - set(PARTS)))}")
@@ -323,6 +361,8 @@ def names_and_speed(shared: Path, params, parts: set[str]) -> dict:
     if "speed" in parts:
         results["long_report"] = long_report_timing(shared, params)
         print("long report", json.dumps(results["long_report"]))
+        results["long_documents"] = long_documents(shared)
+        print("long documents", json.dumps(results["long_documents"]))
     return results
 
 

@@ -80,6 +80,7 @@ class RedactConfig(_Section):
     leak_min_token_length: PositiveInt
     leak_check: bool
     extra_lists: dict[str, tuple[str, ...]]
+    chunk_chars: PositiveInt = 20_000
 
 
 # -- taxonomy -------------------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def detect(text: str, params: RedactConfig, lists: RedactionLists):
     """Presidio results on our registry; spaCy runs once and its doc is reused by every recogniser."""
     from casereview.redact.engine import LANGUAGE, get_analyzer
 
-    analyzer = get_analyzer(params.model)
+    analyzer = get_analyzer(params.model, params.chunk_chars)
     artifacts = analyzer.nlp_engine.process_text(text, LANGUAGE)
     results = split_at_line_breaks(text, analyzer.analyze(text, language=LANGUAGE, nlp_artifacts=artifacts,
                                    entities=list(ENTITY_LABELS), score_threshold=params.score_threshold))

