@@ -47,8 +47,10 @@ def schema_errors(t: dict, name: str) -> list[str]:
         return [*errors, "pages"]
     if t["annotator"] not in ("A", "B"):
         errors.append("annotator")
-    if t["checked_by"] is not None and (t["checked_by"] not in ("A", "B") or t["checked_by"] == t["annotator"]):
-        errors.append("checked_by must be the other reader or null")
+    checker = t["checked_by"]
+    if checker is not None and (not (isinstance(checker, str) and checker.isalnum() and checker.isupper())
+                                or checker == t["annotator"]):
+        errors.append("checked_by must be a second reader's id (not the annotator) or null")
     if not isinstance(t["check_notes"], str):
         errors.append("check_notes")
     if not all(isinstance(p, int) and 1 <= p <= pages for p in t["contents_pages"]):
