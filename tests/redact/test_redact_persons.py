@@ -163,3 +163,32 @@ def test_dev_narratives_score_at_least_the_floors():
     assert result["different_people_kept_apart"] >= 0.99
     assert result["child_label_misuse"] <= 1
     assert result["kept_rate"] >= 0.93
+
+
+def test_a_seventeen_year_old_parent_called_ms_is_still_one_person():
+    text = ("This review concerns Baby Orla Menteith, born in May 2022 to Kirsty Menteith, aged 17, and "
+            "Rhys Tolland, aged 18. Kirsty was living with her aunt. Ms Menteith told the review that "
+            "Mr Tolland had been kind to her. Rhys said he had not been offered help.")
+    out = redact(text)
+    assert out.startswith("This review concerns Baby Child A, born in May 2022 to [PERSON 1], aged 17, and "
+                          "[PERSON 2], aged 18.")
+    assert "[PERSON 1] told the review that [PERSON 2] had been kind to her. [PERSON 2] said" in out
+    assert "[PERSON 3]" not in out
+
+
+def test_a_bracketed_nickname_is_the_same_person():
+    text = ("This review concerns Kieran Dalgetty, aged 15. Kieran (called \"KD\" by his friends) was "
+            "exploited by older youths. His mother said that KD had stopped going to school.")
+    out = redact(text)
+    assert "KD" not in out and "Kieran" not in out
+    assert out.count("Child A") == 4  # full name, first name and the nickname twice
+    assert "[PERSON" not in out
+
+
+def test_a_name_span_does_not_run_over_a_sentence_end_and_form_headings_stay():
+    text = ("1 CORONER: I am Fenella Ashdown-Pryce, Assistant Coroner. 5 CORONER'S CONCERNS: the follow-up "
+            "call was not made. 6 ACTION SHOULD BE TAKEN. Signed F. Ashdown-Pryce, 3 March 2023.")
+    out = redact(text)
+    assert "CORONER'S CONCERNS" in out
+    assert "ACTION SHOULD BE TAKEN. Signed [PERSON 1], 3 March 2023." in out
+    assert "I am [PERSON 1], Assistant Coroner." in out

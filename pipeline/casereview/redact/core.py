@@ -139,7 +139,8 @@ def caps_run_entities(text: str, nlp) -> list:
     lower = {w for w in re.findall(r"[a-z]+", text)} | set(nlp.Defaults.stop_words)
 
     def recase(match: re.Match) -> str:
-        return re.sub(r"[A-Z][A-Z'’]*", lambda w: w.group().lower() if w.group().lower() in lower
+        return re.sub(r"[A-Z][A-Z'’]*", lambda w: w.group().lower()
+                      if re.sub(r"['’]S?$", "", w.group()).lower() in lower  # "CORONER'S": "coroner"
                       else w.group().title(), match.group())
 
     found = []

@@ -24,7 +24,7 @@ from casereview.redact.lists import LIST_DIR, RedactionLists
 from casereview.redact.names import Mention
 
 WORD = re.compile(r"(?<!\w)[^\W\d_](?:[\w'’\-]*[^\W\d_])?(?![\w])")
-POSSESSIVE = re.compile(r"['’]s?$")
+POSSESSIVE = re.compile(r"['’][sS]?$")  # "Kerr's", "KERR'S"
 GAELIC = re.compile(r"(?:Mc|Mac|O['’]|Fitz|Nic)[A-Z][\w'’\-]+")
 NAME_CUE_BEFORE = re.compile(r"(?i:\b(?:death\s+of|deceased|named|called|known\s+as|aka|n[ée]e))[:,]?\s+$")
 INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,3}$")

@@ -20,9 +20,11 @@ WORD = re.compile(r"(?<!\w)(?:[^\W\d_](?:[\w'’\-]*[^\W\d_])?(?![\w])|[^\W\d_]\
 GAELIC_SURNAME = re.compile(r"(?:Mc|Mac|O['’]|Fitz|Nic|Ní|Ó)[A-ZÀ-Þ][\w'’\-]+")
 CAPITALISED = re.compile(r"(?:Mc|Mac|O['’]|D['’]|Fitz|Nic|Ní|Ó|Ua)?[A-ZÀ-ÖØ-Þ]")
 WEB_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
-BRACKETED_ALIAS = re.compile(r"\s*[(\[]\s*['\"‘“]?(?P<alias>[A-Z][\w'’\-]+)['\"’”]?\s*[)\]]")
+# "(Frankie)", "('JJ')", "(called "JJ" by his friends)", "(known as Danny)"
+BRACKETED_ALIAS = re.compile(r"\s*[(\[]\s*(?:(?:also\s+)?(?:known\s+as|called|nicknamed|aka)\s+)?['\"‘“]?"
+                             r"(?P<alias>[A-Z][\w'’\-]+)['\"’”]?(?:\s+[a-z][a-z ]{0,40})?\s*[)\]]")
 FUNCTION_POS = {"ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "PART", "INTJ"}
-POSSESSIVE = re.compile(r"['’]s?$")
+POSSESSIVE = re.compile(r"['’][sS]?$")  # "Kerr's", "KERR'S"
 
 
 @dataclass
@@ -94,6 +96,7 @@ class NameFinder:
         ("Mr Wong" is redacted whole: the title tells which person is meant).
         """
         words = [(m.start() + start, m.end() + start, m.group()) for m in WORD.finditer(self.text[start:end])]
+        words = self._one_sentence(words)
         if not words:
             return None
         folded = [w.casefold().rstrip(".") for _, _, w in words]
@@ -123,6 +126,26 @@ class NameFinder:
             else last_word[1]
         initials = "".join(w[0].casefold() for _, _, w in name_words if is_initial(w))
         return Mention(first[0], last_end, tokens, initials)
+
+    def _one_sentence(self, words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """A name does not run over a sentence end ("... SHOULD BE TAKEN. Signed M. Hope-Lyle"): of the
+        pieces a full stop after a word (not an initial, not "Dr.") cuts the span into, keep the most
+        name-like, the last on a tie."""
+        pieces: list[list[tuple[int, int, str]]] = [[]]
+        for word in words:
+            pieces[-1].append(word)
+            _, end, text = word
+            if not is_initial(text) and text.casefold().rstrip(".") not in self.titles \
+                    and re.match(r"[.!?]\s", self.text[end:end + 2]):
+                pieces.append([])
+        pieces = [p for p in pieces if p]
+        if len(pieces) <= 1:
+            return words
+
+        def weight(piece: list[tuple[int, int, str]]) -> float:
+            return sum(0.5 if is_initial(w) else 1.0 for _, _, w in piece if self._name_like(w))
+
+        return max(reversed(pieces), key=weight)
 
     def use_parse(self, doc) -> None:
         """Let cleaning see spaCy's part-of-speech tags (character offset -> tag)."""

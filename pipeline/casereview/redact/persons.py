@@ -135,7 +135,7 @@ class Individual:
     full_names: list[tuple[str, ...]] = field(default_factory=list)
     initials: set[str] = field(default_factory=set)
     gender: str = ""
-    age: str = ""
+    age: str = ""  # "adult", "child" (under 16), "young" (16 or 17: a child, but "Ms"/"Mr" may be used) or ""
     relation: Relation | None = None
     owner: int | None = None  # the run whose person the relation belongs to, or SUBJECT
     runs: list[int] = field(default_factory=list)
@@ -661,7 +661,8 @@ class PersonResolver:
         if cue is None:
             return None
         window = re.findall(r"[a-z]+", before[max(0, cue.start() - 40):cue.start()].casefold())
-        if not set(window) & self.cues.declaration_words:
+        bracketed = before[:cue.start()].rstrip().endswith(("(", "["))  # "Jayden (called "JJ" by his friends)"
+        if not set(window) & self.cues.declaration_words and not bracketed:
             return None
         cue_at = sentence + cue.start()
         earlier = [i for i in range(index) if sentence <= self.runs[i].start and self.runs[i].end <= cue_at]
@@ -683,14 +684,35 @@ class PersonResolver:
             if run.person < 0:
                 continue
             after = self.text[run.end:run.end + 60]
-            if self.cues.child_age.search(after):
+            match = self.cues.child_age.search(after)
+            years = stated_years(match.group()) if match else None
+            if match and (years is None or years < 16):
                 self.people[run.person].age = "child"
+            elif match and years is not None and years < 18 and self.people[run.person].age != "child":
+                self.people[run.person].age = "young"  # a 17-year-old mother is "Ms Sandison" too
             word = re.match(r"\s+([A-Z]{2,4})\b", after)
             if word and word.group(1).casefold() in self.cues.adult_after and not self.people[run.person].age:
                 self.people[run.person].age = "adult"
         subject = cued_run(self.text, self.runs)
         if subject is not None and self.runs[subject].person >= 0:
             self.people[self.runs[subject].person].age = "child"
+
+
+NUMBER_WORDS = {w: n for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                            "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+                                            "sixteen", "seventeen"])}
+
+
+def stated_years(age_text: str) -> int | None:
+    """The age in years an "aged 17" / "six years old" cue states; None for weeks or months (a baby)."""
+    if re.search(r"\b(?:weeks?|months?)\b", age_text, re.IGNORECASE):
+        return None
+    for word in re.findall(r"\d+|[a-z]+", age_text.casefold()):
+        if word.isdigit():
+            return int(word)
+        if word in NUMBER_WORDS and word != "zero":
+            return NUMBER_WORDS[word]
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -718,8 +740,8 @@ def cued_run(text: str, runs: list[Run]) -> int | None:
     starts = [(r.title_start if r.title_start >= 0 else r.start) for r in runs]
     for match in subject_cue_pattern().finditer(text):
         i = bisect.bisect_left(starts, match.end())
-        if i < len(runs) and starts[i] <= match.end() + 1:
-            return i
+        if i < len(runs) and re.fullmatch(r"\s?(?:[A-Z][a-z]{1,5}\.?\s+)?", text[match.end():starts[i]]):
+            return i  # "concerns Kayden", "concerns Baby Hope"
     return None
 
 
@@ -735,7 +757,7 @@ def choose_subject(people: People, text: str) -> int | None:
     if cued is not None and people.runs[cued].person >= 0:
         return people.runs[cued].person
     counts = Counter(r.person for r in people.runs if r.person >= 0)
-    children = {i for i, p in enumerate(people.people) if p.age == "child"}
+    children = {i for i, p in enumerate(people.people) if p.age in ("child", "young")}
     for p in people.people:
         if p.owner is not None and p.owner >= 0 and p.relation is not None and p.relation.age == "adult":
             owner = people.runs[p.owner].person
