@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from casereview.extract import extract_pdf
 from casereview.extract.layout import is_page_number
 
+from benchmarks.real_layout_scoring import HOLDOUT_DIR
 from benchmarks.real_layout_scoring import evaluate as evaluate_real_layout
 
 
@@ -190,6 +191,7 @@ def main() -> None:
         "rendered": evaluate_truth_set(data / "rendered"),
         "pfd": evaluate_truth_set(data / "pfd" / "pdfs"),
         "real_layout": evaluate_real_layout(data),
+        "real_layout_holdout": evaluate_real_layout(data, HOLDOUT_DIR) if any(HOLDOUT_DIR.glob("*.json")) else None,
         "ofsted_speed": speed(data / "ofsted" / "pdfs", args.ofsted_limit),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
@@ -198,6 +200,9 @@ def main() -> None:
     summary = {k: {m: v for m, v in results[k].items() if m not in ("worst_documents",)}
                for k in ("rendered", "pfd", "ofsted_speed")}
     summary["real_layout"] = {k: v for k, v in results["real_layout"].items() if k != "documents"}
+    if results["real_layout_holdout"]:
+        summary["real_layout_holdout"] = {k: v for k, v in results["real_layout_holdout"].items()
+                                          if k != "documents"}
     print(json.dumps(summary, indent=2))
 
 

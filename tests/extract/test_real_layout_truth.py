@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.real_layout_scoring import (  # noqa: E402
+    HOLDOUT_DIR,
     TRUTH_DIR,
     Record,
     load_truth,
@@ -22,7 +23,7 @@ from benchmarks.real_layout_scoring import (  # noqa: E402
 )
 from corpora.real_layout.norm import stand_off  # noqa: E402
 
-TRUTH_FILES = sorted(TRUTH_DIR.glob("*.json"))
+TRUTH_FILES = sorted(TRUTH_DIR.glob("*.json")) + sorted(HOLDOUT_DIR.glob("*.json"))
 HEX = re.compile(r"^[0-9a-f]+$")
 TOP_KEYS = {"sha256", "collection", "pages", "annotator", "checked_by", "check_notes", "contents_pages",
             "items", "headings"}
@@ -45,7 +46,7 @@ def schema_errors(t: dict, name: str) -> list[str]:
     pages = t["pages"]
     if not (isinstance(pages, int) and pages > 0):
         return [*errors, "pages"]
-    if t["annotator"] not in ("A", "B"):
+    if not (isinstance(t["annotator"], str) and t["annotator"].isalnum() and t["annotator"].isupper()):
         errors.append("annotator")
     checker = t["checked_by"]
     if checker is not None and (not (isinstance(checker, str) and checker.isalnum() and checker.isupper())
