@@ -73,7 +73,7 @@ def test_sigkill_then_restart_finishes_everything_exactly_once(tmp_path):
 
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
-    make_corpus(tmp_path / "in", 6, pages=1)
+    make_corpus(tmp_path / "in", 20, pages=1)  # 5 s of work left after the first: Ctrl-C lands mid-run on a loaded machine too
     out = tmp_path / "out"
     cmd = [*CLI, "process", str(tmp_path / "in"), "--out", str(out), "--jobs", "2", "--quiet",
            "--stages", FAKE]
@@ -86,7 +86,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     assert proc.returncode == 130
     assert "interrupted" in err and "again to resume" in err and "Traceback" not in err
     manifest = json.loads((out / "manifest.json").read_text())  # compacted, consistent
-    assert 1 <= len(manifest["inputs"]) < 6
+    assert 1 <= len(manifest["inputs"]) < 20
     rerun = subprocess.run(cmd, check=False, env=_env(True), capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0
-    assert len(json.loads((out / "manifest.json").read_text())["inputs"]) == 6
+    assert len(json.loads((out / "manifest.json").read_text())["inputs"]) == 20
